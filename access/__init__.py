@@ -1,0 +1,1 @@
+"""Access: users, roles, API tokens (stored hashed), least-privilege checks, and the audit log."""

@@ -1,0 +1,55 @@
+"""From (topic, payload) to a device's readings: pick the adapter, bound the size, check the time window."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from devices.adapters import Adapter, Parsed
+from devices.errors import BadMessage
+
+
+class Normaliser:
+    def __init__(
+        self,
+        adapters: Sequence[Adapter],
+        *,
+        max_payload_bytes: int,
+        max_future: timedelta,
+        max_age: timedelta,
+    ) -> None:
+        self.adapters = list(adapters)
+        self.max_payload_bytes = max_payload_bytes
+        self.max_future = max_future
+        self.max_age = max_age
+
+    def topic_filters(self) -> list[str]:
+        return [f for a in self.adapters for f in a.topic_filters()]
+
+    def adapter_for(self, topic: str) -> Adapter:
+        for adapter in self.adapters:
+            if adapter.owns(topic):
+                return adapter
+        raise BadMessage("unknown_format", f"no adapter for topic {topic[:100]!r}")
+
+    def parse(self, topic: str, payload: bytes, received_at: datetime) -> Parsed | None:
+        """The message's readings (None if it carries nothing to store); BadMessage if it cannot be stored."""
+        if len(payload) > self.max_payload_bytes:
+            raise BadMessage("oversize", f"{len(payload)} bytes, limit {self.max_payload_bytes}")
+        parsed = self.adapter_for(topic).parse(topic, payload, received_at)
+        if parsed is None:
+            return None
+        latest = received_at + self.max_future
+        oldest = received_at - self.max_age
+        for reading in parsed.readings:
+            if reading.ts > latest:
+                raise BadMessage(
+                    "future_timestamp", f"{reading.ts.isoformat()} is more than {self.max_future} ahead",
+                    adapter=parsed.adapter, external_id=parsed.external_id,
+                )  # fmt: skip
+            if reading.ts < oldest:
+                raise BadMessage(
+                    "too_old", f"{reading.ts.isoformat()} is older than the retention of {self.max_age.days} days",
+                    adapter=parsed.adapter, external_id=parsed.external_id,
+                )  # fmt: skip
+        return parsed

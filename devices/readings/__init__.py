@@ -1,0 +1,1 @@
+"""Readings: the narrow time series (ts, device, metric, value), its hourly rollup and retention."""

@@ -1,0 +1,1 @@
+"""The registry: teams, homes, residents and devices."""

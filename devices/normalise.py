@@ -34,9 +34,13 @@ class Normaliser:
 
     def parse(self, topic: str, payload: bytes, received_at: datetime) -> Parsed | None:
         """The message's readings (None if it carries nothing to store); BadMessage if it cannot be stored."""
+        adapter = self.adapter_for(topic)
         if len(payload) > self.max_payload_bytes:
-            raise BadMessage("oversize", f"{len(payload)} bytes, limit {self.max_payload_bytes}")
-        parsed = self.adapter_for(topic).parse(topic, payload, received_at)
+            raise BadMessage(
+                "oversize", f"{len(payload)} bytes, limit {self.max_payload_bytes}",
+                adapter=adapter.name, external_id=adapter.identify(topic),
+            )  # fmt: skip
+        parsed = adapter.parse(topic, payload, received_at)
         if parsed is None:
             return None
         latest = received_at + self.max_future

@@ -65,7 +65,9 @@ def settings(broker: servers.Mosquitto, db_url: str) -> Settings:
     return Settings.model_validate(
         {
             "database": {"url": db_url, "pool_min": 1, "pool_max": 4},
-            "mqtt": {"host": "127.0.0.1", "port": broker.port},
+            # Own shared-subscription group per test: Mosquitto keeps handing a group's messages to members whose
+            # persistent session outlives them (see the README on retiring an ingest worker).
+            "mqtt": {"host": "127.0.0.1", "port": broker.port, "shared_group": f"g{uuid.uuid4().hex[:8]}"},
             "ingest": {"client_id": f"test-ingest-{uuid.uuid4().hex[:8]}", "batch_max_wait_ms": 20},
         }
     )

@@ -51,6 +51,10 @@ class Adapter(Protocol):
         """True if a message on `topic` is this adapter's to parse."""
         ...
 
+    def identify(self, topic: str) -> str | None:
+        """The device's external id from the topic alone, where the topic names it (for dead letters)."""
+        ...
+
     def parse(self, topic: str, payload: bytes, received_at: datetime) -> Parsed | None:
         """Readings in the message, None if it carries nothing to store, BadMessage if it is broken."""
         ...

@@ -9,6 +9,7 @@ milliseconds; it is required, so a redelivered message maps to the same rows.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import orjson
@@ -48,6 +49,10 @@ class NativeAdapter:
     def owns(self, topic: str) -> bool:
         return topic.startswith(PREFIX)
 
+    def identify(self, topic: str) -> str | None:
+        parts = topic[len(PREFIX) :].split("/")
+        return parts[0] if len(parts) == 2 and parts[0] else None
+
     def parse(self, topic: str, payload: bytes, received_at: datetime) -> Parsed | None:
         parts = topic[len(PREFIX) :].split("/")
         if len(parts) != 2 or not parts[0]:
@@ -62,10 +67,7 @@ class NativeAdapter:
         raise BadMessage("bad_topic", f"unknown channel {channel!r}", adapter=self.name, external_id=device_id)
 
     def _events(self, payload: bytes, device_id: str) -> list[Reading]:
-        try:
-            doc = orjson.loads(payload)
-        except orjson.JSONDecodeError as err:
-            raise BadMessage("malformed_json", str(err), adapter=self.name, external_id=device_id) from None
+        doc = loads(payload, self.name, device_id)
         if not isinstance(doc, dict):
             raise BadMessage("wrong_type", "payload must be a JSON object", adapter=self.name, external_id=device_id)
         try:
@@ -87,6 +89,18 @@ class NativeAdapter:
 
     def command(self, external_id: str, command: Command) -> Outgoing:
         return Outgoing(f"{PREFIX}{external_id}/cmd", orjson.dumps({"action": command.action}))
+
+
+def loads(payload: bytes, adapter: str, external_id: str | None) -> object:
+    """Parse JSON. orjson rejects NaN and Infinity, which some firmware sends; the slow stdlib parser (only on
+    this error path) lets them through, so they are reported as non-finite values rather than as broken JSON."""
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError as err:
+        try:
+            return json.loads(payload)
+        except (ValueError, UnicodeDecodeError):
+            raise BadMessage("malformed_json", str(err), adapter=adapter, external_id=external_id) from None
 
 
 def _status(payload: bytes, device_id: str) -> float:

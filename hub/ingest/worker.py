@@ -243,4 +243,5 @@ class Ingestor:
         log.info("ingest: stopped after %d messages, %d rows", self.messages_committed, self.rows_committed)
 
     async def _connect_db(self) -> AsyncConnection:
-        return await AsyncConnection.connect(self.conninfo)
+        # Autocommit outside explicit transactions: every batch is exactly one `async with conn.transaction()`.
+        return await AsyncConnection.connect(self.conninfo, autocommit=True)

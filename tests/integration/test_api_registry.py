@@ -39,7 +39,9 @@ async def test_bad_requests_get_422_with_reason_never_500(api: API) -> None:
     r = await api.request("POST", "/homes", as_="technician", json={"team_id": "abc", "label": ""})
     assert r.status_code == 422
     assert "team_id" in r.text
-    r = await api.request("POST", "/homes", as_="technician", json={"team_id": 1, "label": "x", "timezone": "Mars/Base"})
+    r = await api.request(
+        "POST", "/homes", as_="technician", json={"team_id": 1, "label": "x", "timezone": "Mars/Base"}
+    )
     assert r.status_code == 422
     assert "time zone" in r.text
     r = await api.request("GET", "/devices/99999999999999999999999", as_="technician")
@@ -93,7 +95,8 @@ async def test_homecare_sees_only_own_team(api: API) -> None:
     theirs = await make_home(api, api.tokens.other_team_id, "Theirs")
     r1 = await api.ok("POST", "/residents", as_="admin", json={"home_id": mine, "display_name": "Kari"})
     r2 = await api.ok("POST", "/residents", as_="admin", json={"home_id": theirs, "display_name": "Per"})
-    assert isinstance(r1, dict) and isinstance(r2, dict)
+    assert isinstance(r1, dict)
+    assert isinstance(r2, dict)
 
     seen = await api.ok("GET", "/residents", as_="homecare")
     assert isinstance(seen, list)
@@ -128,8 +131,12 @@ async def test_admin_creates_users_and_homecare_needs_a_team(api: API) -> None:
     r = await api.request("POST", "/users", as_="admin", json={"name": "nina", "role": "homecare"})
     assert r.status_code == 422
     assert "team_id" in r.json()["detail"]
-    created = await api.ok("POST", "/users", as_="admin", json={"name": "nina", "role": "homecare", "team_id": api.tokens.team_id})
+    created = await api.ok(
+        "POST", "/users", as_="admin", json={"name": "nina", "role": "homecare", "team_id": api.tokens.team_id}
+    )
     assert isinstance(created, dict)
     r = await api.client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {created['token']}"})
     assert r.json()["name"] == "nina"
-    assert (await api.request("POST", "/users", as_="admin", json={"name": "nina", "role": "operator"})).status_code == 409
+    assert (
+        await api.request("POST", "/users", as_="admin", json={"name": "nina", "role": "operator"})
+    ).status_code == 409

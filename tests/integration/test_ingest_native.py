@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from psycopg import AsyncConnection
 
 from hub.ingest.worker import Ingestor
+from hub.settings import Settings
 from tests import servers
-from tests.conftest import API
+from tests.conftest import API, running_ingest
 from tests.helpers import eventually, mosquitto_pub, now_iso, uid
 
 TOPIC = "carehub/v1/devices/{}/events"
@@ -127,3 +129,25 @@ async def test_redelivered_message_changes_nothing(
         return found if len(found) >= 2 else []
 
     assert await eventually(rows) == [(22.0,), (23.0,)]
+
+
+async def test_committed_messages_are_acknowledged_and_not_redelivered_after_restart(
+    api: API, settings: Settings, broker: servers.Mosquitto, conn: AsyncConnection
+) -> None:
+    ext = uid()
+    await register(api, ext, "climate")
+    async with running_ingest(settings) as first:
+        for i in range(5):
+            mosquitto_pub(
+                broker.port, TOPIC.format(ext), f'{{"ts": "{now_iso()}", "metric": "temperature", "value": {20 + i}}}'
+            )
+
+        async def all_committed() -> bool:
+            return first.messages_committed == 5
+
+        await eventually(all_committed)
+    # Same client id, persistent session: anything not acknowledged would be delivered again now.
+    async with running_ingest(settings) as second:
+        await asyncio.sleep(1.0)
+        assert second.batcher.batch.messages == 0
+        assert second.messages_committed == 0

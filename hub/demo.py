@@ -1,0 +1,146 @@
+"""`carehub demo`: the whole hub on one machine with no servers to install.
+
+An embedded PostgreSQL (PyPI wheel) and an in-process MQTT broker unless settings point at real ones; migrations;
+demo homes with devices and one user per role; a live stream of device messages; ingest; the API on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+import uvicorn
+from psycopg import AsyncConnection
+
+from access import service as access_service
+from access.errors import UserNotFound
+from access.schemas import Role, UserCreate
+from hub import db, embedded, runtime
+from hub.api.app import create_app
+from hub.ingest.worker import Ingestor
+from hub.settings import Settings
+from simulator import demo_stream
+
+log = logging.getLogger(__name__)
+
+DEMO_TEAM = "Demo team Bergenhus"
+ROOMS = ("living room", "kitchen", "bedroom", "bathroom", "hallway")
+
+
+@dataclass(frozen=True, slots=True)
+class Seeded:
+    devices: list[tuple[str, str]]  # (external id, kind) of every native demo device
+    tokens: dict[str, str]  # role -> bearer token
+
+
+async def run_demo(settings: Settings, *, homes: int, seconds: float) -> int:
+    conninfo = await asyncio.to_thread(runtime.conninfo, settings)
+    await db.migrate(conninfo)
+    broker = None
+    if settings.mqtt.host is None:
+        port = embedded.free_port(settings.mqtt.port)
+        broker = await embedded.start_broker(port)
+        # amqtt speaks MQTT 3.1.1 only: no shared subscriptions there.
+        mqtt = settings.mqtt.model_copy(update={"host": "127.0.0.1", "port": port, "version": 4, "shared_group": ""})
+        settings = settings.model_copy(update={"mqtt": mqtt})
+    api_port = embedded.free_port(settings.api.port)
+    async with await AsyncConnection.connect(conninfo, autocommit=True) as conn:
+        seeded = await seed(conn, homes)
+    try:
+        return await _serve(settings, conninfo, seeded, api_port, seconds)
+    finally:
+        if broker is not None:
+            await broker.shutdown()
+
+
+async def _serve(settings: Settings, conninfo: str, seeded: Seeded, api_port: int, seconds: float) -> int:
+    app = create_app(settings, conninfo, run_scheduler=True)
+    server = uvicorn.Server(uvicorn.Config(app, host=settings.api.host, port=api_port, log_config=None))
+    stop = asyncio.Event()
+    ingestor = Ingestor(settings, conninfo)
+    assert settings.mqtt.host is not None
+    tasks = [
+        asyncio.create_task(ingestor.run(stop), name="demo-ingest"),
+        asyncio.create_task(
+            demo_stream.run(settings.mqtt.host, settings.mqtt.port, seeded.devices, stop), name="demo-stream"
+        ),
+    ]
+    if seconds:
+        asyncio.get_running_loop().call_later(seconds, lambda: setattr(server, "should_exit", True))
+    _banner(settings.api.host, api_port, settings, seeded)
+    try:
+        await server.serve()  # returns on Ctrl+C / SIGTERM or after --seconds
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return 0
+
+
+async def seed(conn: AsyncConnection, homes: int) -> Seeded:
+    """Demo team, homes, residents and devices (once), and a fresh token for each demo user (every start)."""
+    cur = await conn.execute("SELECT id FROM teams WHERE name = %s", (DEMO_TEAM,))
+    row = await cur.fetchone()
+    if row is None:
+        await _seed_registry(conn, homes)
+    cur = await conn.execute(
+        "SELECT d.external_id, d.kind FROM devices d JOIN homes h ON h.id = d.home_id JOIN teams t ON t.id = h.team_id"
+        " WHERE t.name = %s AND d.adapter = 'native' AND d.status = 'active' ORDER BY d.id",
+        (DEMO_TEAM,),
+    )
+    devices = [(ext, kind) for ext, kind in await cur.fetchall()]
+    cur = await conn.execute("SELECT id FROM teams WHERE name = %s", (DEMO_TEAM,))
+    team = (await cur.fetchone() or (None,))[0]
+    tokens = {role.value: await _token(conn, f"demo-{role.value}", role, team) for role in Role}
+    return Seeded(devices, tokens)
+
+
+async def _seed_registry(conn: AsyncConnection, homes: int) -> None:
+    async with conn.transaction():
+        cur = await conn.execute("INSERT INTO teams (name) VALUES (%s) RETURNING id", (DEMO_TEAM,))
+        team = (await cur.fetchone() or (0,))[0]
+        for n in range(1, homes + 1):
+            cur = await conn.execute(
+                "INSERT INTO homes (team_id, label) VALUES (%s, %s) RETURNING id", (team, f"Demo home {n}")
+            )
+            home = (await cur.fetchone() or (0,))[0]
+            await conn.execute(
+                "INSERT INTO residents (home_id, display_name) VALUES (%s, %s)", (home, f"Demo resident {n}")
+            )
+            kit = [(f"motion-{room.replace(' ', '-')}", "motion", room) for room in ROOMS]
+            kit += [("door", "contact", "hallway"), ("bed", "bed_occupancy", "bedroom"),
+                    ("button", "emergency_button", "worn"), ("climate", "climate", "living room"),
+                    ("smoke", "smoke", "hallway")]  # fmt: skip
+            for name, kind, room in kit:
+                await conn.execute(
+                    "INSERT INTO devices (adapter, external_id, kind, home_id, room) VALUES ('native', %s, %s, %s, %s)",
+                    (f"demo-{n}-{name}", kind, home, room),
+                )
+
+
+async def _token(conn: AsyncConnection, name: str, role: Role, team: int | None) -> str:
+    try:
+        return (await access_service.issue_token(conn, name, revoke_old=True)).token
+    except UserNotFound:
+        data = UserCreate(name=name, role=role, team_id=team if role is Role.HOMECARE else None)
+        return (await access_service.create_user(conn, data)).token
+
+
+def _banner(host: str, port: int, settings: Settings, seeded: Seeded) -> None:
+    base = f"http://{host}:{port}"
+    lines = [
+        "",
+        "CareHub demo is running (Ctrl+C to stop).",
+        f"  API docs:  {base}/api/v1/docs",
+        f"  MQTT:      {settings.mqtt.host}:{settings.mqtt.port}  (publish to carehub/v1/devices/<id>/events)",
+        f"  Devices:   {len(seeded.devices)} demo devices streaming",
+        "  Tokens (send as 'Authorization: Bearer <token>'):",
+        *[f"    {role:<11} {token}" for role, token in seeded.tokens.items()],
+        "  Try:",
+        f"    curl -H 'Authorization: Bearer {seeded.tokens['technician']}' {base}/api/v1/devices",
+        f"    curl -H 'Authorization: Bearer {seeded.tokens['operator']}' '{base}/api/v1/devices/1/readings?bucket=1m'",
+        "",
+    ]
+    with contextlib.suppress(OSError):
+        print("\n".join(lines), flush=True)

@@ -37,7 +37,13 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="carehub", description="CareHub welfare-technology hub.")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply database migrations (idempotent)").set_defaults(handler=cmd_migrate)
-    sub.add_parser("ingest", help="run an MQTT ingest worker").set_defaults(handler=cmd_ingest)
+    ingest = sub.add_parser("ingest", help="run an MQTT ingest worker")
+    ingest.add_argument(
+        "--retire", action="store_true",
+        help="instead of running: end this worker's persistent MQTT session, so the broker stops queueing its "
+        "share of messages (do this when removing a worker for good, after it stopped)",
+    )  # fmt: skip
+    ingest.set_defaults(handler=cmd_ingest)
     sub.add_parser("api", help="run the HTTP API and the scheduled jobs").set_defaults(handler=cmd_api)
     demo = sub.add_parser("demo", help="everything on embedded servers, with demo homes and a live stream")
     demo.add_argument("--homes", type=int, default=3, help="demo homes to seed (default 3)")
@@ -75,6 +81,12 @@ async def _migrate(conninfo: str) -> list[str]:
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     runtime.require_broker(settings)
+    if args.retire:
+        from hub.ingest.worker import retire_session
+
+        asyncio.run(retire_session(settings))
+        print(f"MQTT session {settings.ingest.client_id} ended")
+        return 0
     conninfo = runtime.conninfo(settings)
     return _run(_ingest(settings, conninfo))
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import uvicorn
@@ -57,7 +59,10 @@ async def run_demo(settings: Settings, *, homes: int, seconds: float) -> int:
 
 async def _serve(settings: Settings, conninfo: str, seeded: Seeded, api_port: int, seconds: float) -> int:
     app = create_app(settings, conninfo, run_scheduler=True)
-    server = uvicorn.Server(uvicorn.Config(app, host=settings.api.host, port=api_port, log_config=None))
+    server = _Server(uvicorn.Config(app, host=settings.api.host, port=api_port, log_config=None))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
     stop = asyncio.Event()
     ingestor = Ingestor(settings, conninfo)
     assert settings.mqtt.host is not None
@@ -68,7 +73,7 @@ async def _serve(settings: Settings, conninfo: str, seeded: Seeded, api_port: in
         ),
     ]
     if seconds:
-        asyncio.get_running_loop().call_later(seconds, lambda: setattr(server, "should_exit", True))
+        loop.call_later(seconds, lambda: setattr(server, "should_exit", True))
     _banner(settings.api.host, api_port, settings, seeded)
     try:
         await server.serve()  # returns on Ctrl+C / SIGTERM or after --seconds
@@ -76,6 +81,15 @@ async def _serve(settings: Settings, conninfo: str, seeded: Seeded, api_port: in
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
     return 0
+
+
+class _Server(uvicorn.Server):
+    """Uvicorn re-raises a captured Ctrl+C/SIGTERM after serving, which would kill the process before the
+    demo stops ingest, the broker and the embedded PostgreSQL. The demo handles those signals itself."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 async def seed(conn: AsyncConnection, homes: int) -> Seeded:

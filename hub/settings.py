@@ -40,7 +40,10 @@ class IngestSettings(BaseModel):
         default_factory=lambda: f"carehub-ingest-{socket.gethostname()}",
         description="Stable per worker: the broker keeps its unacknowledged messages under this id across restarts.",
     )
-    session_expiry: int = Field(default=86400, ge=0, description="Seconds the broker keeps the session while away.")
+    session_expiry: int = Field(
+        default=3600, ge=0,
+        description="Seconds the broker keeps the session (and queues its share) while the worker is away.",
+    )  # fmt: skip
     batch_size: int = Field(default=5000, ge=1, le=100_000)
     batch_max_wait_ms: int = Field(default=50, ge=1, le=10_000)
     max_payload_bytes: int = Field(default=16384, ge=64)

@@ -80,6 +80,7 @@ def mosquitto() -> Iterator[Mosquitto]:
 class Postgres:
     admin_url: str  # a superuser connection to the `postgres` database
     timescale: bool
+    embedded: bool
 
     def url(self, dbname: str) -> str:
         base, _, query = self.admin_url.partition("?")
@@ -96,20 +97,21 @@ def _system_bindir() -> Path | None:
 
 
 @contextlib.contextmanager
-def postgres() -> Iterator[Postgres]:
-    """A fresh PostgreSQL cluster that lives as long as the context."""
+def postgres(settings: tuple[str, ...] = ()) -> Iterator[Postgres]:
+    """A fresh PostgreSQL cluster that lives as long as the context. `settings` ("name=value") apply where the
+    machine's own binaries run it; the embedded fallback takes its defaults."""
     bindir = None if os.environ.get("CAREHUB_TEST_EMBEDDED_PG") else _system_bindir()
     if bindir is None:
         yield from _embedded_postgres()
     else:
-        yield from _system_postgres(bindir)
+        yield from _system_postgres(bindir, settings)
 
 
 def _as_postgres_user(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
-def _system_postgres(bindir: Path) -> Iterator[Postgres]:
+def _system_postgres(bindir: Path, settings: tuple[str, ...]) -> Iterator[Postgres]:
     tmp = Path(tempfile.mkdtemp(prefix="carehub-pg-"))
     data, sock = tmp / "data", tmp / "sock"
     sock.mkdir()
@@ -121,12 +123,13 @@ def _system_postgres(bindir: Path) -> Iterator[Postgres]:
     subprocess.run(_as_postgres_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
                                       "--no-sync", "-E", "UTF8"]), **run)  # type: ignore[call-overload]  # fmt: skip
     opts = f"-p {port} -k {sock} -c listen_addresses='127.0.0.1' -c fsync=on -c max_connections=200"
+    opts += "".join(f" -c {s}" for s in settings)
     if _has_timescale(bindir):
         opts += " -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
     subprocess.run(_as_postgres_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-w", "-l",
                                       str(tmp / "pg.log"), "start"]), **run)  # type: ignore[call-overload]  # fmt: skip
     try:
-        yield Postgres(f"postgresql://postgres@127.0.0.1:{port}/postgres", _has_timescale(bindir))
+        yield Postgres(f"postgresql://postgres@127.0.0.1:{port}/postgres", _has_timescale(bindir), embedded=False)
     finally:
         subprocess.run(_as_postgres_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)  # fmt: skip
@@ -147,7 +150,7 @@ def _embedded_postgres() -> Iterator[Postgres]:
         tmp = Path(tempfile.mkdtemp(prefix="carehub-pg-"))
         server = get_server(tmp / "data", cleanup_mode="delete")
     try:
-        yield Postgres(server.get_uri("postgres"), timescale=False)
+        yield Postgres(server.get_uri("postgres"), timescale=False, embedded=True)
     finally:
         server.cleanup()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -32,6 +32,21 @@ RETRY_MAX_SECONDS = 10.0
 STATS_EVERY_SECONDS = 10.0
 
 
+async def retire_session(settings: Settings) -> None:
+    """End the worker's persistent session at the broker (clean start, no expiry), unsubscribing it from the
+    shared group. A worker removed without this keeps being handed its share until the session expires."""
+    m = settings.mqtt
+    client = MQTTClient(
+        ConnectOptions(
+            host=m.host or "127.0.0.1", port=m.port, client_id=settings.ingest.client_id, version=m.version,
+            clean_start=True, session_expiry=0, username=m.username,
+            password=m.password.get_secret_value() if m.password else None,
+        )
+    )  # fmt: skip
+    await client.connect()
+    await client.disconnect()
+
+
 class IngestFailed(Exception):
     """A part of ingest stopped on an error it cannot recover from; nothing unacknowledged is lost."""
 

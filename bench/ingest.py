@@ -1,0 +1,226 @@
+"""Ingest benchmark: the hub's durable ingest rate against the broker's own ceiling, in the same run.
+
+    python -m bench.ingest [--messages 200000] [--publishers 4] [--repeat 3]
+
+Each round, on a throwaway Mosquitto and PostgreSQL (fsync on):
+- ceiling: the load into `mosquitto_sub -q 1` (a plain C subscriber), time from first publish to last message;
+- hub x1: one `carehub ingest` process; rows committed / time from first publish to the last commit;
+- hub x2: two processes on one MQTT 5 shared subscription.
+Publishers are `mosquitto_pub -l -q 1`, one device topic each. The last commit time is PostgreSQL's own commit
+timestamp (track_commit_timestamp) where the server allows it, else the moment polling saw the last row.
+Peak memory is the ingest process's VmHWM. Prints a table, then one line of JSON with the same figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+from bench import payloads
+from tests import servers
+
+POLL_SECONDS = 0.25
+
+
+def start_publishers(port: int, streams: list[tuple[str, bytes]]) -> tuple[list[subprocess.Popen[bytes]], float]:
+    """One `mosquitto_pub -l` per (topic, lines); returns the processes and the wall time of the first write."""
+    procs = [
+        subprocess.Popen(
+            ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-q", "1", "-l", "-t", topic],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for topic, _ in streams
+    ]
+    time.sleep(0.3)  # let them connect, so the clock measures delivery, not process start-up
+    t0 = time.time()
+    for proc, (_, lines) in zip(procs, streams, strict=True):
+        assert proc.stdin is not None
+        threading.Thread(target=_feed, args=(proc.stdin, lines), daemon=True).start()
+    return procs, t0
+
+
+def _feed(stdin: object, lines: bytes) -> None:
+    stdin.write(lines)  # type: ignore[attr-defined]
+    stdin.flush()  # type: ignore[attr-defined]
+    # stdin stays open: `mosquitto_pub -l` drops queued QoS 1 messages when it closes (performance.md).
+
+
+def stop_publishers(procs: list[subprocess.Popen[bytes]]) -> None:
+    for p in procs:
+        if p.stdin:
+            p.stdin.close()
+    for p in procs:
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def ceiling(port: int, streams: list[tuple[str, bytes]], total: int, topic_filter: str) -> float:
+    sub = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-V", "5", "-q", "1",
+                            "-C", str(total), "-t", topic_filter, "-i", f"ceiling-{uuid.uuid4().hex[:6]}",
+                            # the same wide window the hub asks for, so the broker shows its best
+                            "-D", "connect", "receive-maximum", "65535"],
+                           stdout=subprocess.DEVNULL)  # fmt: skip
+    time.sleep(0.3)
+    procs, t0 = start_publishers(port, streams)
+    try:
+        sub.wait(120)
+        return total / (time.time() - t0)
+    finally:
+        stop_publishers(procs)
+        if sub.poll() is None:
+            sub.kill()
+
+
+def ingest_env(url: str, port: int, client_id: str, group: str) -> dict[str, str]:
+    return {**os.environ, "CAREHUB_DATABASE__URL": url, "CAREHUB_MQTT__HOST": "127.0.0.1",
+            "CAREHUB_MQTT__PORT": str(port), "CAREHUB_MQTT__SHARED_GROUP": group,
+            "CAREHUB_INGEST__CLIENT_ID": client_id, "CAREHUB_LOG_JSON": "false"}  # fmt: skip
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def hub_run(
+    url: str, port: int, streams: list[tuple[str, bytes]], total: int, workers: int, logdir: Path
+) -> dict[str, float]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("TRUNCATE readings, dead_letters")
+        group = f"bench{uuid.uuid4().hex[:6]}"
+        ids = [f"bench-ingest-{uuid.uuid4().hex[:6]}" for _ in range(workers)]
+        logs = [logdir / f"{i}.log" for i in ids]
+        procs = [subprocess.Popen([sys.executable, "-m", "hub", "ingest"], env=ingest_env(url, port, i, group),
+                                  stdout=open(log, "wb"), stderr=subprocess.STDOUT) for i, log in zip(ids, logs)]  # noqa: SIM115  # fmt: skip
+        try:
+            _wait_for(lambda: all("connected to MQTT" in log.read_text() for log in logs if log.exists())
+                      and all(log.exists() for log in logs), 30)  # fmt: skip
+            pubs, t0 = start_publishers(port, streams)
+            try:
+                seen_at = _wait_rows(conn, total)
+            finally:
+                stop_publishers(pubs)
+            last_commit, method = _last_commit(conn, seen_at)
+            peak = max(peak_rss_mb(p.pid) for p in procs)
+            stored = conn.execute("SELECT count(*) FROM readings").fetchone()[0]  # type: ignore[index]
+        finally:
+            for p in procs:
+                p.send_signal(signal.SIGTERM)
+            for p in procs:
+                p.wait(30)
+            for i in ids:  # end the sessions, so the broker stops queueing for them in later rounds
+                subprocess.run([sys.executable, "-m", "hub", "ingest", "--retire"], env=ingest_env(url, port, i, group),
+                               check=True, capture_output=True)  # fmt: skip
+    return {"rate": stored / (last_commit - t0), "peak_mb": peak, "rows": stored, "clock": method}  # type: ignore[dict-item]
+
+
+def _wait_for(cond: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met")
+        time.sleep(0.05)
+
+
+def _wait_rows(conn: psycopg.Connection, total: int, timeout: float = 180) -> float:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        n = conn.execute("SELECT count(*) FROM readings").fetchone()[0]  # type: ignore[index]
+        if n >= total:
+            return time.time()
+        time.sleep(POLL_SECONDS)
+    raise TimeoutError(f"only {n} of {total} rows after {timeout} s")
+
+
+def _last_commit(conn: psycopg.Connection, seen_at: float) -> tuple[float, str]:
+    try:
+        row = conn.execute("SELECT extract(epoch FROM max(pg_xact_commit_timestamp(xmin))) FROM readings").fetchone()
+        if row and row[0] is not None:
+            return float(row[0]), "commit_timestamp"
+    except psycopg.Error:
+        pass
+    return seen_at, f"polling (+{POLL_SECONDS} s worst case)"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--messages", type=int, default=200_000)
+    ap.add_argument("--publishers", type=int, default=4)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--formats", default="native", help="comma-separated payload formats: " + ", ".join(payloads.FORMATS)
+    )
+    args = ap.parse_args()
+    formats = args.formats.split(",")
+    results: dict[str, list[dict[str, float]]] = {}
+    with servers.postgres(("track_commit_timestamp=on",)) as pg, servers.mosquitto() as mq, \
+            tempfile.TemporaryDirectory(prefix="carehub-bench-") as tmp:  # fmt: skip
+        url = pg.url("bench")
+        with psycopg.connect(pg.admin_url, autocommit=True) as conn:
+            conn.execute("CREATE DATABASE bench")
+        subprocess.run([sys.executable, "-m", "hub", "migrate"], env={**os.environ, "CAREHUB_DATABASE__URL": url},
+                       check=True, capture_output=True)  # fmt: skip
+        start = datetime.now(UTC) - timedelta(hours=2)
+        loads = {f: payloads.build(f, url, args.messages, args.publishers, start) for f in formats}
+        for r in range(args.repeat):
+            print(f"round {r + 1}/{args.repeat} ...", file=sys.stderr, flush=True)
+            results.setdefault("ceiling", []).append({"rate": ceiling(mq.port, loads[formats[0]].streams,
+                                                                      args.messages, loads[formats[0]].filter)})  # fmt: skip
+            for f in formats:
+                for workers in (1, 2) if f == "native" else (1,):
+                    key = f"{f} x{workers}"
+                    results.setdefault(key, []).append(hub_run(url, mq.port, loads[f].streams, args.messages,
+                                                               workers, Path(tmp)))  # fmt: skip
+    report(results, args.messages, args.publishers)
+    return 0
+
+
+def report(results: dict[str, list[dict[str, float]]], messages: int, publishers: int) -> None:
+    ceil = statistics.median(r["rate"] for r in results["ceiling"])
+    figures: dict[str, object] = {"messages": messages, "publishers": publishers, "rounds": len(results["ceiling"]),
+                                  "ceiling_msg_s": round(ceil)}  # fmt: skip
+    print(f"\n{messages} messages, {publishers} publishers, QoS 1, median of {len(results['ceiling'])} rounds")
+    print(f"{'path':<16}{'msg/s':>10}{'x ceiling':>11}{'peak MB':>9}   rounds (msg/s)")
+    print(f"{'ceiling':<16}{ceil:>10.0f}{1:>11.2f}{'':>9}   {[round(r['rate']) for r in results['ceiling']]}")
+    for key, runs in results.items():
+        if key == "ceiling":
+            continue
+        rate = statistics.median(r["rate"] for r in runs)
+        peak = max(r["peak_mb"] for r in runs)
+        print(f"{key:<16}{rate:>10.0f}{rate / ceil:>11.2f}{peak:>9.0f}   {[round(r['rate']) for r in runs]}")
+        name = key.replace(" ", "_")
+        figures[f"{name}_msg_s"] = round(rate)
+        figures[f"{name}_ratio"] = round(rate / ceil, 3)
+        figures[f"{name}_peak_mb"] = round(peak, 1)
+        figures["clock"] = runs[0]["clock"]
+    if "native_x1_msg_s" in figures and "zigbee2mqtt_x1_msg_s" in figures:
+        figures["zigbee2mqtt_vs_native"] = round(
+            int(figures["zigbee2mqtt_x1_msg_s"]) / int(figures["native_x1_msg_s"]),
+            3,  # type: ignore[call-overload]
+        )
+        print(f"zigbee2mqtt / native: {figures['zigbee2mqtt_vs_native']}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -25,6 +25,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def start_publishers(port: int, streams: list[tuple[str, bytes]]) -> tuple[list[
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         for topic, _ in streams
     ]
     time.sleep(0.3)  # let them connect, so the clock measures delivery, not process start-up
@@ -102,19 +103,25 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+@dataclass(frozen=True)
+class Run:
+    rate: float  # msg/s
+    peak_mb: float = 0.0
+    rows: int = 0
+    clock: str = ""
+
+
 def hub_run(
     url: str, port: int, streams: list[tuple[str, bytes]], total: int, workers: int, logdir: Path
-) -> dict[str, float]:
+) -> Run:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("TRUNCATE readings, dead_letters")
         group = f"bench{uuid.uuid4().hex[:6]}"
         ids = [f"bench-ingest-{uuid.uuid4().hex[:6]}" for _ in range(workers)]
         logs = [logdir / f"{i}.log" for i in ids]
-        procs = [subprocess.Popen([sys.executable, "-m", "hub", "ingest"], env=ingest_env(url, port, i, group),
-                                  stdout=open(log, "wb"), stderr=subprocess.STDOUT) for i, log in zip(ids, logs)]  # noqa: SIM115  # fmt: skip
+        procs = [_start_ingest(url, port, i, group, log) for i, log in zip(ids, logs, strict=True)]
         try:
-            _wait_for(lambda: all("connected to MQTT" in log.read_text() for log in logs if log.exists())
-                      and all(log.exists() for log in logs), 30)  # fmt: skip
+            _wait_for(lambda: all(log.exists() and "connected to MQTT" in log.read_text() for log in logs), 30)
             pubs, t0 = start_publishers(port, streams)
             try:
                 seen_at = _wait_rows(conn, total)
@@ -122,16 +129,26 @@ def hub_run(
                 stop_publishers(pubs)
             last_commit, method = _last_commit(conn, seen_at)
             peak = max(peak_rss_mb(p.pid) for p in procs)
-            stored = conn.execute("SELECT count(*) FROM readings").fetchone()[0]  # type: ignore[index]
+            stored = int(conn.execute("SELECT count(*) FROM readings").fetchone()[0])  # type: ignore[index]
         finally:
             for p in procs:
                 p.send_signal(signal.SIGTERM)
             for p in procs:
                 p.wait(30)
             for i in ids:  # end the sessions, so the broker stops queueing for them in later rounds
-                subprocess.run([sys.executable, "-m", "hub", "ingest", "--retire"], env=ingest_env(url, port, i, group),
-                               check=True, capture_output=True)  # fmt: skip
-    return {"rate": stored / (last_commit - t0), "peak_mb": peak, "rows": stored, "clock": method}  # type: ignore[dict-item]
+                retire = [sys.executable, "-m", "hub", "ingest", "--retire"]
+                subprocess.run(retire, env=ingest_env(url, port, i, group), check=True, capture_output=True)
+    return Run(rate=stored / (last_commit - t0), peak_mb=peak, rows=stored, clock=method)
+
+
+def _start_ingest(url: str, port: int, client_id: str, group: str, log: Path) -> subprocess.Popen[bytes]:
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "hub", "ingest"],
+            env=ingest_env(url, port, client_id, group),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def _wait_for(cond: Callable[[], bool], timeout: float) -> None:
@@ -172,7 +189,7 @@ def main() -> int:
     )
     args = ap.parse_args()
     formats = args.formats.split(",")
-    results: dict[str, list[dict[str, float]]] = {}
+    results: dict[str, list[Run]] = {}
     with servers.postgres(("track_commit_timestamp=on",)) as pg, servers.mosquitto() as mq, \
             tempfile.TemporaryDirectory(prefix="carehub-bench-") as tmp:  # fmt: skip
         url = pg.url("bench")
@@ -184,8 +201,9 @@ def main() -> int:
         loads = {f: payloads.build(f, url, args.messages, args.publishers, start) for f in formats}
         for r in range(args.repeat):
             print(f"round {r + 1}/{args.repeat} ...", file=sys.stderr, flush=True)
-            results.setdefault("ceiling", []).append({"rate": ceiling(mq.port, loads[formats[0]].streams,
-                                                                      args.messages, loads[formats[0]].filter)})  # fmt: skip
+            first = loads[formats[0]]
+            rate = ceiling(mq.port, first.streams, args.messages, first.filter)
+            results.setdefault("ceiling", []).append(Run(rate))
             for f in formats:
                 for workers in (1, 2) if f == "native" else (1,):
                     key = f"{f} x{workers}"
@@ -195,30 +213,31 @@ def main() -> int:
     return 0
 
 
-def report(results: dict[str, list[dict[str, float]]], messages: int, publishers: int) -> None:
-    ceil = statistics.median(r["rate"] for r in results["ceiling"])
-    figures: dict[str, object] = {"messages": messages, "publishers": publishers, "rounds": len(results["ceiling"]),
-                                  "ceiling_msg_s": round(ceil)}  # fmt: skip
-    print(f"\n{messages} messages, {publishers} publishers, QoS 1, median of {len(results['ceiling'])} rounds")
+def report(results: dict[str, list[Run]], messages: int, publishers: int) -> None:
+    ceil = statistics.median(r.rate for r in results["ceiling"])
+    rounds = len(results["ceiling"])
+    figures: dict[str, float | int | str] = {
+        "messages": messages, "publishers": publishers, "rounds": rounds, "ceiling_msg_s": round(ceil),
+    }  # fmt: skip
+    print(f"\n{messages} messages, {publishers} publishers, QoS 1, median of {rounds} rounds")
     print(f"{'path':<16}{'msg/s':>10}{'x ceiling':>11}{'peak MB':>9}   rounds (msg/s)")
-    print(f"{'ceiling':<16}{ceil:>10.0f}{1:>11.2f}{'':>9}   {[round(r['rate']) for r in results['ceiling']]}")
     for key, runs in results.items():
+        rate = statistics.median(r.rate for r in runs)
+        peak = max(r.peak_mb for r in runs)
+        shown = f"{peak:>9.0f}" if key != "ceiling" else " " * 9
+        print(f"{key:<16}{rate:>10.0f}{rate / ceil:>11.2f}{shown}   {[round(r.rate) for r in runs]}")
         if key == "ceiling":
             continue
-        rate = statistics.median(r["rate"] for r in runs)
-        peak = max(r["peak_mb"] for r in runs)
-        print(f"{key:<16}{rate:>10.0f}{rate / ceil:>11.2f}{peak:>9.0f}   {[round(r['rate']) for r in runs]}")
         name = key.replace(" ", "_")
         figures[f"{name}_msg_s"] = round(rate)
         figures[f"{name}_ratio"] = round(rate / ceil, 3)
         figures[f"{name}_peak_mb"] = round(peak, 1)
-        figures["clock"] = runs[0]["clock"]
-    if "native_x1_msg_s" in figures and "zigbee2mqtt_x1_msg_s" in figures:
-        figures["zigbee2mqtt_vs_native"] = round(
-            int(figures["zigbee2mqtt_x1_msg_s"]) / int(figures["native_x1_msg_s"]),
-            3,  # type: ignore[call-overload]
-        )
-        print(f"zigbee2mqtt / native: {figures['zigbee2mqtt_vs_native']}")
+        figures["clock"] = runs[0].clock
+    if "native x1" in results and "zigbee2mqtt x1" in results:
+        native = statistics.median(r.rate for r in results["native x1"])
+        z2m = statistics.median(r.rate for r in results["zigbee2mqtt x1"])
+        figures["zigbee2mqtt_vs_native"] = round(z2m / native, 3)
+        print(f"zigbee2mqtt / native: {z2m / native:.2f}")
     print(json.dumps(figures))
 
 

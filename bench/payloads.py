@@ -34,10 +34,8 @@ def native(url: str, messages: int, publishers: int, start: datetime) -> Load:
     streams = []
     per = messages // publishers
     for ext in ids:
-        lines = (
-            f'{{"ts":"{(start + timedelta(milliseconds=i)).isoformat()}","metric":"temperature","value":{15 + (i % 100) / 10}}}'
-            for i in range(per)
-        )
+        stamps = ((start + timedelta(milliseconds=i)).isoformat() for i in range(per))
+        lines = (f'{{"ts":"{ts}","metric":"temperature","value":{15 + (i % 100) / 10}}}' for i, ts in enumerate(stamps))
         streams.append((f"carehub/v1/devices/{ext}/events", "\n".join(lines).encode() + b"\n"))
     return Load(streams, "carehub/v1/devices/+/events")
 

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import psycopg
@@ -114,7 +115,7 @@ class API:
         headers = {"Authorization": f"Bearer {getattr(self.tokens, as_)}"} if as_ else {}
         return await self.client.request(method, f"/api/v1{path}", headers=headers, **kw)  # type: ignore[arg-type]
 
-    async def ok(self, method: str, path: str, as_: str = "admin", **kw: object) -> object:
+    async def ok(self, method: str, path: str, as_: str = "admin", **kw: object) -> Any:
         r = await self.request(method, path, as_, **kw)
         assert r.status_code < 300, (r.status_code, r.text)
         return r.json()

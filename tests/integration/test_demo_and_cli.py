@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -34,10 +35,8 @@ def test_demo_shows_readings_through_the_api_within_seconds(tmp_path: Path) -> N
         started = time.monotonic()
         items: list[object] = []
         while time.monotonic() - started < 20 and not items:
-            try:
+            with contextlib.suppress(httpx.TransportError):
                 items = httpx.get(f"{base}/devices/1/readings?bucket=1m", headers=headers, timeout=5).json()["items"]
-            except httpx.TransportError:
-                pass
             time.sleep(0.3)
         assert items, f"no readings through the API after 20 s; log:\n{log.read_text()[-2000:]}"
         devices = httpx.get(f"{base}/devices", headers=headers, timeout=5).json()["items"]

@@ -24,7 +24,7 @@ async def test_plain_postgres_path_has_the_unique_key_and_brin(pg: servers.Postg
     if pg.timescale:
         pytest.skip("this server has TimescaleDB; the plain path is what runs without it")
     cur = await conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'readings'")
-    indexes = dict(await cur.fetchall())
+    indexes: dict[str, str] = dict(await cur.fetchall())
     assert "UNIQUE" in indexes["readings_key"]
     assert "(device_id, metric, ts)" in indexes["readings_key"]
     assert "brin" in indexes["readings_ts_brin"]
@@ -55,8 +55,8 @@ async def test_rollup_follows_late_data_and_the_api_reads_it(
     pg: servers.Postgres, conn: AsyncConnection, api: API
 ) -> None:
     home = await api.ok("POST", "/homes", as_="technician", json={"team_id": api.tokens.team_id, "label": "h"})
-    dev = await api.ok("POST", "/devices", as_="technician",
-                       json={"adapter": "native", "external_id": "c1", "kind": "climate", "home_id": home["id"]})  # fmt: skip
+    body = {"adapter": "native", "external_id": "c1", "kind": "climate", "home_id": home["id"]}
+    dev = await api.ok("POST", "/devices", as_="technician", json=body)
     base = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 3 * HOUR
     await insert(
         conn, [(base + timedelta(minutes=m), dev["id"], "temperature", 20.0 + (m // 10) % 2) for m in range(0, 120, 10)]
@@ -70,24 +70,23 @@ async def test_rollup_follows_late_data_and_the_api_reads_it(
     if pg.timescale:
         await conn.execute("CALL refresh_continuous_aggregate('readings_hourly', NULL, NULL)")
 
-    body = await api.ok("GET", f"/devices/{dev['id']}/readings?bucket=1h&start={base.isoformat().replace('+00:00', 'Z')}",
-                        as_="operator")  # fmt: skip
+    start = base.isoformat().replace("+00:00", "Z")
+    body = await api.ok("GET", f"/devices/{dev['id']}/readings?bucket=1h&start={start}", as_="operator")
     assert body["source"] == "readings_hourly"
     first, second = body["items"][:2]
     assert (first["n"], first["max"], first["min"]) == (7, 30.0, 20.0)
     assert first["avg"] == pytest.approx((20 * 3 + 21 * 3 + 30) / 7)
     assert second["n"] == 6
-    raw = await api.ok("GET", f"/devices/{dev['id']}/readings?bucket=15m&start={base.isoformat().replace('+00:00', 'Z')}",
-                       as_="operator")  # fmt: skip
+    raw = await api.ok("GET", f"/devices/{dev['id']}/readings?bucket=15m&start={start}", as_="operator")
     assert raw["source"] == "readings"
     assert sum(i["n"] for i in raw["items"]) == 13
 
 
 async def test_readings_query_rejects_bad_ranges(api: API) -> None:
     home = await api.ok("POST", "/homes", as_="technician", json={"team_id": api.tokens.team_id, "label": "h"})
-    dev = await api.ok("POST", "/devices", as_="technician",
-                       json={"adapter": "native", "external_id": "c2", "kind": "climate", "home_id": home["id"]})  # fmt: skip
-    r = await api.request("GET", f"/devices/{dev['id']}/readings?start=2026-11-22T10:00:00Z&end=2026-11-22T09:00:00Z")
+    body = {"adapter": "native", "external_id": "c2", "kind": "climate", "home_id": home["id"]}
+    dev = await api.ok("POST", "/devices", as_="technician", json=body)
+    r = await api.request("GET", f"/devices/{dev['id']}/readings?start=2026-11-22T10:00Z&end=2026-11-22T09:00Z")
     assert r.status_code == 422
     assert "before end" in r.json()["detail"]
     r = await api.request("GET", f"/devices/{dev['id']}/readings?start=2016-01-01T00:00:00Z&bucket=1m")

@@ -7,7 +7,8 @@ One definition used by ingest (validation), alerts, the simulator and the API. A
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from devices.errors import BadMessage
@@ -77,16 +78,26 @@ METRICS: dict[str, Metric] = {
 COMMON_METRICS = frozenset({"battery", "battery_low", "link_quality", "availability", "tamper"})
 
 
+EVENT_METRICS = frozenset(m.name for m in METRICS.values() if m.type is MetricType.EVENT)
+
+
 @dataclass(frozen=True, slots=True)
 class DeviceKind:
     name: str
     metrics: frozenset[str]
-    supervision_seconds: int  # silent longer than this: offline
+    # Silent longer than this: offline. Set above the longest normal silence (a battery sensor that only reports
+    # changes checks in every few hours), so it does not flap. 0: silence is normal; only the device's own
+    # offline notice counts (a gateway that publishes on change).
+    supervision_seconds: int
     description: str
+    # A gateway's generic metric under the name this kind uses (a pressure mat's occupancy is someone in bed).
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
-def _kind(name: str, metrics: set[str], supervision_seconds: int, text: str) -> DeviceKind:
-    return DeviceKind(name, frozenset(metrics) | COMMON_METRICS, supervision_seconds, text)
+def _kind(
+    name: str, metrics: set[str], supervision_seconds: int, text: str, aliases: Mapping[str, str] | None = None
+) -> DeviceKind:
+    return DeviceKind(name, frozenset(metrics) | COMMON_METRICS, supervision_seconds, text, aliases or {})
 
 
 HOUR = 3600
@@ -95,8 +106,8 @@ KINDS: dict[str, DeviceKind] = {
     for k in (
         _kind("motion", {"motion", "temperature"}, 2 * HOUR, "Passive infrared motion sensor in a room"),
         _kind("contact", {"door_open"}, 2 * HOUR, "Door or window contact"),
-        _kind("bed_occupancy", {"in_bed"}, 2 * HOUR, "Pressure mat under the mattress"),
-        _kind("chair_occupancy", {"in_chair"}, 2 * HOUR, "Pressure mat in a chair"),
+        _kind("bed_occupancy", {"in_bed"}, 2 * HOUR, "Pressure mat under the mattress", {"motion": "in_bed"}),
+        _kind("chair_occupancy", {"in_chair"}, 2 * HOUR, "Pressure mat in a chair", {"motion": "in_chair"}),
         _kind("fall_detector", {"fall", "motion"}, 30 * 60, "Radar or wearable fall detector"),
         _kind("emergency_button", {"button_press"}, 25 * HOUR, "Safety alarm button, worn or on the wall"),
         _kind("smoke", {"smoke", "smoke_test", "temperature"}, 25 * HOUR, "Smoke detector"),
@@ -105,6 +116,7 @@ KINDS: dict[str, DeviceKind] = {
         _kind("power_plug", {"power"}, 30 * 60, "Smart plug measuring an appliance (kettle, stove)"),
         _kind("smart_lock", {"lock_state", "lock_action", "door_open"}, 2 * HOUR, "Door lock for digital keys"),
         _kind("medication_dispenser", {"medication_taken", "medication_missed"}, 25 * HOUR, "Pill dispenser"),
+        _kind("gateway", set(), 0, "Zigbee2MQTT bridge or another gateway: online or offline"),
     )
 }
 

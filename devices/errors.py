@@ -28,3 +28,7 @@ class RegistryConflict(DevicesError, Conflict):
 
 class RegistryInvalid(DevicesError, Invalid):
     """A registry change whose content cannot be accepted (unknown kind, unknown adapter)."""
+
+
+class BadCommand(DevicesError, Invalid):
+    """A command the device's kind or gateway format cannot carry out (e.g. unlock for a motion sensor)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from devices.adapters import Adapter, Parsed
+from devices.adapters import Adapter, Parsed, Reading
+from devices.catalogue import EVENT_METRICS, KINDS
 from devices.errors import BadMessage
 
 
@@ -35,9 +36,11 @@ class Normaliser:
     def parse(self, topic: str, payload: bytes, received_at: datetime) -> Parsed | None:
         """The message's readings (None if it carries nothing to store); BadMessage if it cannot be stored."""
         adapter = self.adapter_for(topic)
-        if len(payload) > self.max_payload_bytes:
+        if len(payload) > self.max_payload_bytes and len(payload) > adapter.payload_limit(
+            topic, self.max_payload_bytes
+        ):
             raise BadMessage(
-                "oversize", f"{len(payload)} bytes, limit {self.max_payload_bytes}",
+                "oversize", f"{len(payload)} bytes, limit {adapter.payload_limit(topic, self.max_payload_bytes)}",
                 adapter=adapter.name, external_id=adapter.identify(topic),
             )  # fmt: skip
         parsed = adapter.parse(topic, payload, received_at)
@@ -57,3 +60,29 @@ class Normaliser:
                     adapter=parsed.adapter, external_id=parsed.external_id,
                 )  # fmt: skip
         return parsed
+
+
+def fit_kind(kind_name: str, parsed: Parsed, retained: bool) -> list[Reading]:
+    """The readings of `parsed` a device of this kind keeps. Native messages must fit the kind whole. Gateway
+    messages (`lenient`) carry whatever the hardware knows: readings of metrics the kind does not use are
+    dropped (after the kind's aliases, e.g. a mat's occupancy is `in_bed`), and only a message of which nothing
+    fits is refused. A retained message is old news delivered on subscribe: its events did not just happen."""
+    readings = parsed.readings
+    if retained:
+        readings = [r for r in readings if r.metric not in EVENT_METRICS]
+    kind = KINDS.get(kind_name)
+    if kind is None or not readings:
+        return readings
+    metrics = kind.metrics
+    if all(r.metric in metrics for r in readings):
+        return readings
+    if not parsed.lenient:
+        bad = next(r.metric for r in readings if r.metric not in metrics)
+        raise BadMessage("metric_not_for_kind", f"a {kind_name} device does not report {bad}")
+    aliases = kind.aliases
+    kept = [r._replace(metric=aliases.get(r.metric, r.metric)) for r in readings]
+    kept = [r for r in kept if r.metric in metrics]
+    if not kept:
+        names = ", ".join(sorted({r.metric for r in readings}))
+        raise BadMessage("metric_not_for_kind", f"a {kind_name} device reports none of {names}")
+    return kept

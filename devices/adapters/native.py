@@ -42,6 +42,7 @@ def parse_ts(raw: object) -> datetime:
 
 class NativeAdapter:
     name = "native"
+    session_liveness = False
 
     def topic_filters(self) -> list[str]:
         return [PREFIX + "+/events", PREFIX + "+/status"]
@@ -53,6 +54,9 @@ class NativeAdapter:
         parts = topic[len(PREFIX) :].split("/")
         return parts[0] if len(parts) == 2 and parts[0] else None
 
+    def payload_limit(self, topic: str, default: int) -> int:
+        return default
+
     def parse(self, topic: str, payload: bytes, received_at: datetime) -> Parsed | None:
         parts = topic[len(PREFIX) :].split("/")
         if len(parts) != 2 or not parts[0]:
@@ -61,7 +65,8 @@ class NativeAdapter:
         if channel == "events":
             return Parsed(self.name, device_id, self._events(payload, device_id))
         if channel == "status":
-            return Parsed(self.name, device_id, [Reading(received_at, "availability", _status(payload, device_id))])
+            value = _status(payload, device_id)
+            return Parsed(self.name, device_id, [Reading(received_at, "availability", value)], alive=value == 1.0)
         if channel == "cmd":
             return None  # our own command, seen by a wildcard subscriber
         raise BadMessage("bad_topic", f"unknown channel {channel!r}", adapter=self.name, external_id=device_id)

@@ -7,13 +7,15 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from devices.adapters import Parsed
-from devices.catalogue import check_kind
+from devices.adapters import Announcement, Parsed
 from devices.deadletters.schemas import DeadLetter
 from devices.errors import BadMessage
-from devices.normalise import Normaliser
+from devices.health.seen import SeenThrottle
+from devices.normalise import Normaliser, fit_kind
+from devices.pending.schemas import Sighting
+from devices.readings.lock_repo import LockRow
 from devices.readings.repo import Row
-from devices.registry.cache import DeviceCache
+from devices.registry.cache import CachedDevice, DeviceCache
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ class Unresolved:
     payload: bytes
     received_at: datetime
     parsed: Parsed
+    retained: bool = False
 
 
 @dataclass(slots=True)
@@ -36,6 +39,9 @@ class Batch:
     rows: list[Row] = field(default_factory=list)
     dead: list[DeadLetter] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
+    lock_events: list[LockRow] = field(default_factory=list)
+    sightings: list[Sighting] = field(default_factory=list)  # pending devices: announced or unknown
+    seen: dict[int, datetime] = field(default_factory=dict)  # device id -> latest sign of life in this batch
     messages: int = 0
     redelivered: bool = False
 
@@ -52,6 +58,7 @@ class Batcher:
         self.batch = Batch(generation=0)
         self.reasons_seen: set[str] = set()
         self.dead_by_reason: dict[str, int] = {}
+        self.seen_throttle = SeenThrottle()
 
     def take(self, generation: int) -> Batch:
         full, self.batch = self.batch, Batch(generation=generation)
@@ -70,19 +77,33 @@ class Batcher:
             parsed = self.normaliser.parse(topic, payload, received_at)
             if parsed is None:
                 return
+            if parsed.announced:
+                batch.sightings.extend(Sighting(a, received_at, 0) for a in parsed.announced)
+                if not parsed.readings:
+                    return
             device = self.cache.get(parsed.adapter, parsed.external_id)
+            if device is None and parsed.alt_id is not None:
+                device = self.cache.get(parsed.adapter, parsed.alt_id)
             if device is None:
-                batch.unresolved.append(Unresolved(topic, payload, received_at, parsed))
+                batch.unresolved.append(Unresolved(topic, payload, received_at, parsed, retain))
                 return
-            rows = batch.rows
-            for reading in parsed.readings:
-                check_kind(device.kind, reading.metric)
-            for ts, metric, value in parsed.readings:
-                rows.append((ts, device.id, metric, value))
+            self.accept(batch, device, parsed, received_at, retain)
         except BadMessage as err:
             if parsed is not None and err.external_id is None:
                 err.adapter, err.external_id = parsed.adapter, parsed.external_id
             self.dead_letter(batch, topic, payload, received_at, err)
+
+    def accept(self, batch: Batch, device: CachedDevice, parsed: Parsed, received_at: datetime, retain: bool) -> None:
+        """File a message of a known device. A retained message is replayed on subscribe: not a sign of life."""
+        if parsed.alive and not retain:
+            batch.seen[device.id] = received_at
+        if not parsed.readings:
+            return
+        readings = fit_kind(device.kind, parsed, retain)
+        device_id = device.id
+        batch.rows.extend([(ts, device_id, metric, value) for ts, metric, value in readings])
+        if parsed.lock_events and not retain and any(r.metric == "lock_action" for r in readings):
+            batch.lock_events.extend((e.ts, device_id, e.action, e.name, e.source, e.user) for e in parsed.lock_events)
 
     def dead_letter(self, batch: Batch, topic: str, payload: bytes, received_at: datetime, err: BadMessage) -> None:
         batch.dead.append(DeadLetter(received_at, topic, payload, err.reason, err.detail, err.adapter, err.external_id))
@@ -93,21 +114,24 @@ class Batcher:
             log.warning("dead letter (%s) on %s; further ones with this reason are counted", err.reason, topic)
 
     def resolve(self, batch: Batch) -> None:
-        """After the writer refreshed the cache: file each unresolved message as rows or a dead letter."""
+        """After the writer refreshed the cache: file each unresolved message as rows or a dead letter. A message
+        from a device still unknown is kept as a dead letter and its device becomes pending (never trusted)."""
         for item in batch.unresolved:
             p = item.parsed
             device = self.cache.get(p.adapter, p.external_id)
+            if device is None and p.alt_id is not None:
+                device = self.cache.get(p.adapter, p.alt_id)
             try:
                 if device is None:
+                    identity = p.alt_id or p.external_id
+                    alias = p.external_id if p.alt_id else None
+                    batch.sightings.append(Sighting(Announcement(p.adapter, identity, alias), item.received_at, 1))
                     raise BadMessage(
-                        "unknown_device", f"no active {p.adapter} device {p.external_id!r} is registered",
-                        adapter=p.adapter, external_id=p.external_id,
+                        "unknown_device", f"no active {p.adapter} device {identity!r} is registered; it is pending",
+                        adapter=p.adapter, external_id=identity,
                     )  # fmt: skip
-                for r in p.readings:
-                    check_kind(device.kind, r.metric)
+                self.accept(batch, device, p, item.received_at, item.retained)
             except BadMessage as err:
-                err.adapter, err.external_id = p.adapter, p.external_id
+                err.adapter, err.external_id = p.adapter, err.external_id or p.external_id
                 self.dead_letter(batch, item.topic, item.payload, item.received_at, err)
-                continue
-            batch.rows.extend((r.ts, device.id, r.metric, r.value) for r in p.readings)
         batch.unresolved.clear()

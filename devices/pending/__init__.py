@@ -1,0 +1,1 @@
+"""Pending devices: devices that announced themselves and wait for a technician to claim them."""

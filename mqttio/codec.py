@@ -188,12 +188,18 @@ def _skip_property(body: bytes, pos: int, prop: int) -> tuple[int, int | None]:
     raise ProtocolError(f"unknown MQTT property 0x{prop:02x}")
 
 
+RETAIN_SEND_IF_NEW = 1  # MQTT 5 retain handling: retained messages only when the subscription is new
+
+
 def subscribe(packet_id: int, filters: list[tuple[str, int]], version: int) -> bytes:
+    """SUBSCRIBE. Under MQTT 5 a persistent session that subscribes again is not sent the retained messages
+    a second time."""
     body = struct.pack("!H", packet_id)
+    options = RETAIN_SEND_IF_NEW << 4 if version == MQTT_5 else 0
     if version == MQTT_5:
         body += b"\x00"
     for topic, qos in filters:
-        body += mqtt_str(topic) + bytes((qos,))
+        body += mqtt_str(topic) + bytes((qos | options,))
     return _packet(0x82, body)
 
 

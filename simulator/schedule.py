@@ -12,7 +12,7 @@ from simulator.home import HomeModel
 from simulator.inject import KINDS, Injection, durations
 from simulator.periodic import MAINS_POWERED
 from simulator.plan import anchors, poisson
-from simulator.timebase import DAY, local_day, zone
+from simulator.timebase import DAY, MINUTE, local_day, zone
 
 TRIES = 30
 AWAKE_AT_HOME = frozenset({Act.WALK, Act.WASH, Act.TOILET, Act.MEAL, Act.CHORES, Act.LEISURE, Act.REST})
@@ -70,6 +70,9 @@ def _when_up(model: HomeModel, kind: str, start: int, end: int, rng: random.Rand
     if seg is None or seg.act not in AWAKE_AT_HOME:
         return None
     dur = durations(kind, rng) or 0
+    visits = [v for p in model.plans_between(t, t + dur, base=True) for v in p.visits]
+    if any(v.start < t + dur + 2 * MINUTE and v.end > t - MINUTE for v in visits):
+        return None  # someone would be there: not a fall nobody sees, nor inactivity
     return Injection(kind, model.spec.index, t, t + dur, room=seg.room)
 
 

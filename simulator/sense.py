@@ -37,7 +37,9 @@ def sense(home: HomeSpec, seed: int, segments: Sequence[Segment], visits: Iterab
             events += door_passage(seg.start, "resident", rng)
             events += door_passage(seg.end - 20 * SECOND, "resident", rng)
         if seg.act is Act.FLOOR and seg.room == BATHROOM and home.has("fall-bathroom"):
-            events.append(Event(seg.start + rng.randint(2, 15) * SECOND, "fall-bathroom", (("fall", FALL_ALARM),)))
+            events.append(
+                Event(seg.start + rng.randint(2, 15) * SECOND, "fall-bathroom", (("fall", float(FALL_ALARM)),))
+            )
     for v in visits:
         rng = random.Random(f"{seed}:{home.index}:visit:{v.start}")
         events += door_passage(v.start, v.actor, rng)
@@ -97,12 +99,19 @@ def door_passage(t: int, actor: str, rng: random.Random) -> list[Event]:
     closed = opened + rng.randint(5, 20) * SECOND
     locked = closed + rng.randint(15, 30) * SECOND
     return [
-        Event(t, "lock-front", (("lock_action", ACTION_UNLOCK), ("lock_state", LOCK_UNLOCKED)), actor=actor),
+        Event(
+            t, "lock-front", (("lock_action", float(ACTION_UNLOCK)), ("lock_state", float(LOCK_UNLOCKED))), actor=actor
+        ),
         Event(opened, "door-front", (("door_open", 1.0),)),
         Event(opened, "lock-front", (("door_open", 1.0),)),
         Event(closed, "door-front", (("door_open", 0.0),)),
         Event(closed, "lock-front", (("door_open", 0.0),)),
-        Event(locked, "lock-front", (("lock_action", ACTION_LOCK), ("lock_state", LOCK_LOCKED)), actor="auto"),
+        Event(
+            locked,
+            "lock-front",
+            (("lock_action", float(ACTION_LOCK)), ("lock_state", float(LOCK_LOCKED))),
+            actor="auto",
+        ),
     ]
 
 

@@ -19,6 +19,16 @@ class DeadLetter:
     external_id: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class KeptMessage:
+    """A dead letter as replay needs it."""
+
+    id: int
+    received_at: datetime
+    topic: str
+    payload: bytes
+
+
 class DeadLetterRead(BaseModel):
     id: int
     received_at: datetime

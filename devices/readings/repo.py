@@ -33,14 +33,15 @@ RAW_BUCKETS = """
 SELECT date_bin(%(width)s, ts, TIMESTAMPTZ '2000-01-01') AS bucket, metric,
        count(*) AS n, avg(value) AS avg, min(value) AS min, max(value) AS max
 FROM readings
-WHERE device_id = %(device)s AND ts >= %(start)s AND ts < %(end)s AND (%(metric)s::text IS NULL OR metric = %(metric)s)
+WHERE device_id = ANY(%(devices)s) AND ts >= %(start)s AND ts < %(end)s
+  AND (%(metric)s::text IS NULL OR metric = %(metric)s)
 GROUP BY 1, 2 ORDER BY 2, 1
 """
 ROLLUP_BUCKETS = """
 SELECT date_bin(%(width)s, bucket, TIMESTAMPTZ '2000-01-01') AS bucket, metric,
        sum(n)::bigint AS n, sum(total) / sum(n) AS avg, min(min) AS min, max(max) AS max
 FROM readings_hourly
-WHERE device_id = %(device)s AND bucket >= %(start)s AND bucket < %(end)s
+WHERE device_id = ANY(%(devices)s) AND bucket >= %(start)s AND bucket < %(end)s
   AND (%(metric)s::text IS NULL OR metric = %(metric)s)
 GROUP BY 1, 2 ORDER BY 2, 1
 """
@@ -85,14 +86,15 @@ async def mark_dirty(conn: AsyncConnection, oldest: datetime) -> None:
 async def buckets(
     conn: AsyncConnection,
     *,
-    device_id: int,
+    device_ids: list[int],
     start: datetime,
     end: datetime,
     width: timedelta,
     metric: str | None,
     rollup: bool,
 ) -> list[ReadingBucket]:
-    params = {"width": width, "device": device_id, "start": start, "end": end, "metric": metric}
+    """Buckets over the readings of all `device_ids` (a device and those it replaced)."""
+    params = {"width": width, "devices": device_ids, "start": start, "end": end, "metric": metric}
     async with conn.cursor(row_factory=class_row(ReadingBucket)) as cur:
         await cur.execute(ROLLUP_BUCKETS if rollup else RAW_BUCKETS, params)
         return await cur.fetchall()

@@ -47,12 +47,3 @@ class ReadingSeries(BaseModel):
     bucket: Bucket
     source: str  # "readings" (raw) or "readings_hourly" (rollup)
     items: list[ReadingBucket]
-
-
-class LockEventRead(BaseModel):
-    ts: datetime
-    device_id: int
-    action: int  # lock_action code: 1 unlock, 2 lock, 3 unlatch, 9 failed attempt
-    name: str
-    source: str | None
-    user: str | None

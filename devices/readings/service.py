@@ -9,6 +9,7 @@ from psycopg import AsyncConnection
 from devices.errors import RegistryInvalid
 from devices.readings import repo
 from devices.readings.schemas import Bucket, ReadingSeries
+from devices.registry import repo as registry_repo
 from devices.registry.service import get_device
 
 MAX_BUCKETS = 10_000
@@ -26,6 +27,7 @@ async def series(
     metric: str | None,
 ) -> ReadingSeries:
     await get_device(conn, device_id, team)
+    lineage = await registry_repo.lineage(conn, device_id)  # a replacement inherits its predecessors' history
     end = end or datetime.now(UTC)
     start = start or end - timedelta(hours=24)
     if start.tzinfo is None or end.tzinfo is None:
@@ -36,7 +38,7 @@ async def series(
         raise RegistryInvalid(f"more than {MAX_BUCKETS} buckets of {bucket.value}: pick a wider bucket")
     rollup = bucket.width >= timedelta(hours=1)
     items = await repo.buckets(
-        conn, device_id=device_id, start=start, end=end, width=bucket.width, metric=metric, rollup=rollup
+        conn, device_ids=lineage, start=start, end=end, width=bucket.width, metric=metric, rollup=rollup
     )
     return ReadingSeries(
         device_id=device_id, start=start, end=end, bucket=bucket,

@@ -11,12 +11,16 @@ from access.schemas import Principal, Role
 from access.service import audit
 from core.deps import ConnDep
 from core.pagination import Id, Limit, Offset
+from devices.adapters.deps import AdaptersDep
 from devices.catalogue import KINDS, METRICS
+from devices.pending import service as onboarding
+from devices.pending.schemas import ClaimResult
 from devices.registry import service
 from devices.registry.schemas import (
     DeviceCreate,
     DevicePage,
     DeviceRead,
+    DeviceReplace,
     DeviceStatus,
     DeviceUpdate,
     HomeCreate,
@@ -125,8 +129,10 @@ async def list_devices(
 
 
 @router.post("/devices", status_code=status.HTTP_201_CREATED, tags=["devices"])
-async def register_device(conn: ConnDep, _: Installer, body: DeviceCreate) -> DeviceRead:
-    return await service.register_device(conn, body)
+async def register_device(conn: ConnDep, who: Installer, adapters: AdaptersDep, body: DeviceCreate) -> DeviceRead:
+    """Register a device; if it was pending (announced, or sent messages while unknown), its kept messages are
+    replayed into readings."""
+    return (await onboarding.register(conn, body, adapters, who.user_id)).device
 
 
 @router.get("/devices/{device_id}", tags=["devices"])
@@ -135,10 +141,19 @@ async def get_device(conn: ConnDep, who: HomeViewer, device_id: Id) -> DeviceRea
 
 
 @router.patch("/devices/{device_id}", tags=["devices"])
-async def move_device(conn: ConnDep, _: Installer, device_id: Id, body: DeviceUpdate) -> DeviceRead:
-    return await service.move_device(conn, device_id, body)
+async def move_device(conn: ConnDep, who: Installer, device_id: Id, body: DeviceUpdate) -> DeviceRead:
+    return await service.move_device(conn, device_id, body, who.user_id)
 
 
 @router.delete("/devices/{device_id}", tags=["devices"])
-async def retire_device(conn: ConnDep, _: Installer, device_id: Id) -> DeviceRead:
-    return await service.retire_device(conn, device_id)
+async def retire_device(conn: ConnDep, who: Installer, device_id: Id) -> DeviceRead:
+    return await service.retire_device(conn, device_id, who.user_id)
+
+
+@router.post("/devices/{device_id}/replace", status_code=status.HTTP_201_CREATED, tags=["devices"])
+async def replace_device(
+    conn: ConnDep, who: Installer, adapters: AdaptersDep, device_id: Id, body: DeviceReplace
+) -> ClaimResult:
+    """Retire the device and register its successor in the same home and room. The successor inherits the
+    history: its readings include those of the devices it replaced."""
+    return await onboarding.replace(conn, device_id, body, adapters, who.user_id)

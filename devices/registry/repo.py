@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from psycopg import AsyncConnection, sql
 from psycopg.rows import class_row
 
-from devices.registry.schemas import DeviceRead, HomeRead, ResidentRead, TeamRead
+from devices.registry.schemas import DeviceEventRead, DeviceRead, HomeRead, ResidentRead, TeamRead
 
 T = TypeVar("T")
 
@@ -24,7 +24,9 @@ WHERE d.status = 'active'
 TEAM_COLS = "id, name, created_at"
 HOME_COLS = "id, team_id, label, timezone, created_at"
 RESIDENT_COLS = "r.id, r.home_id, h.team_id, r.display_name, r.created_at, r.archived_at"
-DEVICE_COLS = "d.id, d.adapter, d.external_id, d.kind, d.home_id, d.room, d.status, d.created_at, d.updated_at"
+DEVICE_COLS = (
+    "d.id, d.adapter, d.external_id, d.kind, d.home_id, d.room, d.status, d.created_at, d.updated_at, d.replaced_by"
+)
 
 INSERT_TEAM = f"INSERT INTO teams (name) VALUES (%s) RETURNING {TEAM_COLS}"
 LIST_TEAMS = f"SELECT {TEAM_COLS} FROM teams ORDER BY id"
@@ -56,7 +58,19 @@ WHERE (%(team)s::bigint IS NULL OR h.team_id = %(team)s)
   AND (%(status)s::text IS NULL OR d.status = %(status)s)
 ORDER BY d.id LIMIT %(limit)s OFFSET %(offset)s
 """
-RETIRE_DEVICE = f"UPDATE devices d SET status = 'retired', updated_at = now() WHERE id = %s RETURNING {DEVICE_COLS}"
+RETIRE_DEVICE = f"""
+UPDATE devices d SET status = 'retired', replaced_by = %s, updated_at = now() WHERE id = %s RETURNING {DEVICE_COLS}
+"""
+INSERT_EVENT = "INSERT INTO device_events (device_id, event, detail, user_id) VALUES (%s, %s, %s, %s)"
+# The device and every device it replaced, however many replacements back (UNION stops on a cycle).
+LINEAGE = """
+WITH RECURSIVE lineage(id) AS (
+    SELECT %s::bigint UNION SELECT d.id FROM devices d JOIN lineage l ON d.replaced_by = l.id
+) SELECT id FROM lineage ORDER BY id
+"""
+LIST_EVENTS = """
+SELECT id, device_id, at, event, detail, user_id FROM device_events WHERE device_id = ANY(%s) ORDER BY at, id
+"""
 
 
 async def insert_team(conn: AsyncConnection, name: str) -> TeamRead:
@@ -128,8 +142,23 @@ async def update_device(conn: AsyncConnection, device_id: int, changes: dict[str
     await _update(conn, "devices", device_id, changes, touch=True)
 
 
-async def retire_device(conn: AsyncConnection, device_id: int) -> DeviceRead | None:
-    return await _maybe(conn, DeviceRead, RETIRE_DEVICE, (device_id,))
+async def retire_device(conn: AsyncConnection, device_id: int, replaced_by: int | None = None) -> DeviceRead | None:
+    return await _maybe(conn, DeviceRead, RETIRE_DEVICE, (replaced_by, device_id))
+
+
+async def insert_event(conn: AsyncConnection, device_id: int, event: str, detail: str, user_id: int | None) -> None:
+    await conn.execute(INSERT_EVENT, (device_id, event, detail, user_id))
+
+
+async def lineage(conn: AsyncConnection, device_id: int) -> list[int]:
+    cur = await conn.execute(LINEAGE, (device_id,))
+    return [int(r[0]) for r in await cur.fetchall()]
+
+
+async def list_events(conn: AsyncConnection, device_ids: list[int]) -> list[DeviceEventRead]:
+    async with conn.cursor(row_factory=class_row(DeviceEventRead)) as cur:
+        await cur.execute(LIST_EVENTS, (device_ids,))
+        return await cur.fetchall()
 
 
 async def _update(

@@ -89,6 +89,14 @@ class DeviceUpdate(_In):
     room: str | None = Field(default=None, max_length=100)
 
 
+class DeviceReplace(_In):
+    """The device that takes an old one's place: it inherits home, room, kind (unless given) and history."""
+
+    adapter: str | None = Field(default=None, max_length=50, description="Default: the old device's adapter.")
+    external_id: str = Field(min_length=1, max_length=200)
+    kind: str | None = Field(default=None, max_length=50, description="Default: the old device's kind.")
+
+
 class DeviceRead(BaseModel):
     id: int
     adapter: str
@@ -99,6 +107,16 @@ class DeviceRead(BaseModel):
     status: DeviceStatus
     created_at: datetime
     updated_at: datetime
+    replaced_by: int | None = None
+
+
+class DeviceEventRead(BaseModel):
+    id: int
+    device_id: int
+    at: datetime
+    event: str  # registered, claimed, moved, replaced, replacement, retired
+    detail: str
+    user_id: int | None
 
 
 class DevicePage(BaseModel):

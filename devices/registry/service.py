@@ -14,7 +14,9 @@ from devices.errors import RegistryConflict, RegistryInvalid, RegistryNotFound
 from devices.registry import repo
 from devices.registry.schemas import (
     DeviceCreate,
+    DeviceEventRead,
     DeviceRead,
+    DeviceReplace,
     DeviceStatus,
     DeviceUpdate,
     HomeCreate,
@@ -106,17 +108,25 @@ def known_adapters() -> set[str]:
     return {a.name for a in all_adapters()}
 
 
-async def register_device(conn: AsyncConnection, data: DeviceCreate) -> DeviceRead:
-    if data.kind not in KINDS:
-        raise RegistryInvalid(f"unknown device kind {data.kind!r}; known: {', '.join(sorted(KINDS))}")
-    if data.adapter not in known_adapters():
-        raise RegistryInvalid(f"unknown adapter {data.adapter!r}; known: {', '.join(sorted(known_adapters()))}")
+def _check_identity(adapter: str, kind: str) -> None:
+    if kind not in KINDS:
+        raise RegistryInvalid(f"unknown device kind {kind!r}; known: {', '.join(sorted(KINDS))}")
+    if adapter not in known_adapters():
+        raise RegistryInvalid(f"unknown adapter {adapter!r}; known: {', '.join(sorted(known_adapters()))}")
+
+
+async def register_device(
+    conn: AsyncConnection, data: DeviceCreate, actor: int | None = None, event: str = "registered"
+) -> DeviceRead:
+    _check_identity(data.adapter, data.kind)
     async with conn.transaction():
         await get_home(conn, data.home_id, None)
-        return await _guard(
+        device = await _guard(
             lambda: repo.insert_device(conn, data.adapter, data.external_id, data.kind, data.home_id, data.room),
             f"a live device {data.adapter}/{data.external_id}",
         )
+        await repo.insert_event(conn, device.id, event, f"home {data.home_id}, room {data.room or '-'}", actor)
+        return device
 
 
 async def get_device(conn: AsyncConnection, device_id: int, team: int | None) -> DeviceRead:
@@ -141,22 +151,66 @@ async def list_devices(
     )
 
 
-async def move_device(conn: AsyncConnection, device_id: int, data: DeviceUpdate) -> DeviceRead:
+async def move_device(
+    conn: AsyncConnection, device_id: int, data: DeviceUpdate, actor: int | None = None
+) -> DeviceRead:
     async with conn.transaction():
         device = await get_device(conn, device_id, None)
         if device.status is DeviceStatus.RETIRED:
             raise RegistryConflict(f"device {device_id} is retired")
         if data.home_id is not None:
             await get_home(conn, data.home_id, None)
-        await repo.update_device(conn, device_id, data.model_dump(exclude_unset=True))
-        return await get_device(conn, device_id, None)
+        changes = data.model_dump(exclude_unset=True)
+        await repo.update_device(conn, device_id, changes)
+        moved = await get_device(conn, device_id, None)
+        detail = f"home {device.home_id} -> {moved.home_id}, room {device.room or '-'} -> {moved.room or '-'}"
+        await repo.insert_event(conn, device_id, "moved", detail, actor)
+        return moved
 
 
-async def retire_device(conn: AsyncConnection, device_id: int) -> DeviceRead:
+async def retire_device(conn: AsyncConnection, device_id: int, actor: int | None = None) -> DeviceRead:
     async with conn.transaction():
-        device = await get_device(conn, device_id, None)
-        if device.status is DeviceStatus.RETIRED:
-            raise RegistryConflict(f"device {device_id} is already retired")
-        retired = await repo.retire_device(conn, device_id)
-        assert retired is not None
+        retired = await _retire(conn, device_id, None)
+        await repo.insert_event(conn, device_id, "retired", "", actor)
         return retired
+
+
+async def replace_device(
+    conn: AsyncConnection, device_id: int, data: DeviceReplace, actor: int | None = None
+) -> DeviceRead:
+    """Retire `device_id` and register its successor in the same home and room; readings of the old device
+    stay reachable through the new one (`lineage`)."""
+    async with conn.transaction():
+        old = await get_device(conn, device_id, None)
+        adapter, kind = data.adapter or old.adapter, data.kind or old.kind
+        _check_identity(adapter, kind)
+        if old.home_id is None:
+            raise RegistryConflict(f"device {device_id} has no home to hand over")
+        await _retire(conn, device_id, None)  # first: the successor may reuse the identity
+        new = await _guard(
+            lambda: repo.insert_device(conn, adapter, data.external_id, kind, old.home_id, old.room),
+            f"a live device {adapter}/{data.external_id}",
+        )
+        await repo.retire_device(conn, device_id, replaced_by=new.id)
+        await repo.insert_event(
+            conn, device_id, "replaced", f"by device {new.id} ({adapter}/{data.external_id})", actor
+        )
+        await repo.insert_event(conn, new.id, "replacement", f"of device {device_id} ({old.adapter}/{old.external_id})",
+                                actor)  # fmt: skip
+        return new
+
+
+async def _retire(conn: AsyncConnection, device_id: int, replaced_by: int | None) -> DeviceRead:
+    device = await get_device(conn, device_id, None)
+    if device.status is DeviceStatus.RETIRED:
+        raise RegistryConflict(f"device {device_id} is already retired")
+    retired = await repo.retire_device(conn, device_id, replaced_by)
+    assert retired is not None
+    return retired
+
+
+async def history(conn: AsyncConnection, device_id: int, team: int | None) -> tuple[list[int], list[DeviceEventRead]]:
+    """The ids of the device and those it replaced, and their registry events in time order."""
+    await get_device(conn, device_id, team)
+    ids = await repo.lineage(conn, device_id)
+    return ids, await repo.list_events(conn, ids)

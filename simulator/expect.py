@@ -31,7 +31,9 @@ class Expectations:
             parsed = adapter.parse(msg.topic, msg.payload, datetime.fromtimestamp(msg.t / 1000, UTC))
             if parsed is None:
                 return []
-            kept = fit_kind(msg.device.kind, parsed, retained=False)
+            kept, dead_letter = fit_kind(msg.device.kind, parsed, retained=False)
         except BadMessage as err:
             raise SimulatorError(f"the hub would refuse {msg.topic} {msg.payload[:120]!r}: {err}") from err
+        if dead_letter:
+            raise SimulatorError(f"the hub would keep {msg.topic} as a dead letter: {dead_letter}")
         return kept

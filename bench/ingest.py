@@ -111,9 +111,7 @@ class Run:
     clock: str = ""
 
 
-def hub_run(
-    url: str, port: int, streams: list[tuple[str, bytes]], total: int, workers: int, logdir: Path
-) -> Run:
+def hub_run(url: str, port: int, streams: list[tuple[str, bytes]], total: int, workers: int, logdir: Path) -> Run:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("TRUNCATE readings, dead_letters")
         group = f"bench{uuid.uuid4().hex[:6]}"

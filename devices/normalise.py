@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from devices.adapters import Adapter, Parsed, Reading
-from devices.catalogue import EVENT_METRICS, KINDS
+from devices.catalogue import EVENT_METRICS, KINDS, METRICS, MetricType
 from devices.errors import BadMessage
+
+NUMBER = MetricType.NUMBER
 
 
 class Normaliser:
@@ -62,27 +64,32 @@ class Normaliser:
         return parsed
 
 
-def fit_kind(kind_name: str, parsed: Parsed, retained: bool) -> list[Reading]:
-    """The readings of `parsed` a device of this kind keeps. Native messages must fit the kind whole. Gateway
-    messages (`lenient`) carry whatever the hardware knows: readings of metrics the kind does not use are
-    dropped (after the kind's aliases, e.g. a mat's occupancy is `in_bed`), and only a message of which nothing
-    fits is refused. A retained message is old news delivered on subscribe: its events did not just happen."""
+def fit_kind(kind_name: str, parsed: Parsed, retained: bool) -> tuple[list[Reading], str]:
+    """The readings of `parsed` a device of this kind keeps, and what is worth a dead letter about the rest ("" if
+    nothing). Native messages must fit the kind whole (BadMessage otherwise). Gateway messages (`lenient`) carry
+    whatever the hardware knows: numbers the kind does not use (an Aqara contact's temperature) are dropped; a
+    state or event it does not use (smoke from a device registered as climate) is stored nowhere, so the message
+    is also kept as a dead letter, which points the technician at a device registered as the wrong kind. Only a
+    message of which nothing fits is refused. A retained message is old news replayed on subscribe: its events
+    did not just happen. Aliases map a gateway's metric to the kind's (a mat's occupancy is `in_bed`)."""
     readings = parsed.readings
     if retained:
         readings = [r for r in readings if r.metric not in EVENT_METRICS]
     kind = KINDS.get(kind_name)
     if kind is None or not readings:
-        return readings
+        return readings, ""
     metrics = kind.metrics
     if all(r.metric in metrics for r in readings):
-        return readings
+        return readings, ""
     if not parsed.lenient:
         bad = next(r.metric for r in readings if r.metric not in metrics)
         raise BadMessage("metric_not_for_kind", f"a {kind_name} device does not report {bad}")
     aliases = kind.aliases
-    kept = [r._replace(metric=aliases.get(r.metric, r.metric)) for r in readings]
-    kept = [r for r in kept if r.metric in metrics]
+    named = [r._replace(metric=aliases.get(r.metric, r.metric)) for r in readings]
+    kept = [r for r in named if r.metric in metrics]
     if not kept:
         names = ", ".join(sorted({r.metric for r in readings}))
         raise BadMessage("metric_not_for_kind", f"a {kind_name} device reports none of {names}")
-    return kept
+    dropped = sorted({r.metric for r in named if r.metric not in metrics and METRICS[r.metric].type is not NUMBER})
+    detail = f"a {kind_name} device does not report {', '.join(dropped)}; the rest was stored" if dropped else ""
+    return kept, detail

@@ -61,11 +61,14 @@ async def replay(conn: AsyncConnection, device: DeviceRead, identities: list[str
 def _file(result: Replay, adapter: Adapter, device: DeviceRead, letter: KeptMessage) -> None:
     try:
         parsed = adapter.parse(letter.topic, letter.payload, letter.received_at)
-        readings = fit_kind(device.kind, parsed, False) if parsed is not None else []
+        readings, refused = fit_kind(device.kind, parsed, False) if parsed is not None else ([], "")
     except BadMessage as err:
         result.refiled.append((letter.id, err.reason, err.detail))
         return
-    result.done.append(letter.id)
+    if refused:
+        result.refiled.append((letter.id, "metric_not_for_kind", refused))
+    else:
+        result.done.append(letter.id)
     if parsed is None:
         return
     if parsed.alive:

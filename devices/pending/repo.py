@@ -30,6 +30,13 @@ DROP_ALIASES = """
 DELETE FROM pending_devices p USING unnest(%s::text[], %s::text[]) AS a(adapter, alias)
 WHERE p.adapter = a.adapter AND p.external_id = a.alias
 """
+# A registered device's other name follows its gateway's announcements (a Zigbee rename).
+FOLLOW_ALIASES = """
+UPDATE devices d SET alias = a.alias, updated_at = now()
+FROM unnest(%s::text[], %s::text[], %s::text[]) AS a(adapter, external_id, alias)
+WHERE d.adapter = a.adapter AND d.external_id = a.external_id AND d.status = 'active'
+  AND d.alias IS DISTINCT FROM a.alias
+"""
 LIST = f"""
 SELECT {COLS} FROM pending_devices WHERE (%(adapter)s::text IS NULL OR adapter = %(adapter)s)
 ORDER BY last_seen DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s
@@ -64,9 +71,11 @@ async def upsert_many(conn: AsyncConnection, sightings: Sequence[Sighting]) -> N
         [x.adapter for x in a], [x.external_id for x in a], [x.alias for x in a], [x.event for x in a],
         [x.model for x in a], [x.vendor for x in a], [s.at for s in rows], [s.messages for s in rows],
     ))  # fmt: skip
-    aliased = [x for x in a if x.alias]
+    aliased = [x for x in a if x.alias and len(x.alias) <= 200]
     if aliased:
-        await conn.execute(DROP_ALIASES, ([x.adapter for x in aliased], [x.alias for x in aliased]))
+        columns = ([x.adapter for x in aliased], [x.external_id for x in aliased], [x.alias for x in aliased])
+        await conn.execute(DROP_ALIASES, (columns[0], columns[2]))
+        await conn.execute(FOLLOW_ALIASES, columns)
 
 
 async def list_pending(conn: AsyncConnection, adapter: str | None, limit: int, offset: int) -> list[PendingRead]:

@@ -38,7 +38,7 @@ async def claim(
             adapter=pending.adapter, external_id=pending.external_id, kind=data.kind, home_id=data.home_id,
             room=data.room,
         )  # fmt: skip
-        device = await registry.register_device(conn, create, actor, event="claimed")
+        device = await registry.register_device(conn, create, actor, event="claimed", alias=pending.alias)
         return await _adopt(conn, device, pending.alias, adapters)
 
 

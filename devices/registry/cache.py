@@ -22,9 +22,13 @@ class CachedDevice:
     external_id: str
     kind: str
     home_id: int | None
+    alias: str | None = None
 
 
 class DeviceCache:
+    """Keyed by (adapter, external id) and by (adapter, alias), so a Zigbee device registered by IEEE address is
+    found under its friendly name too."""
+
     def __init__(self) -> None:
         self._by_identity: dict[tuple[str, str], CachedDevice] = {}
 
@@ -32,13 +36,21 @@ class DeviceCache:
         return self._by_identity.get((adapter, external_id))
 
     def __len__(self) -> int:
-        return len(self._by_identity)
+        return len({d.id for d in self._by_identity.values()})
+
+    def _add(self, index: dict[tuple[str, str], CachedDevice], d: CachedDevice) -> None:
+        if d.alias:
+            index.setdefault((d.adapter, d.alias), d)  # an external id wins over another device's alias
+        index[(d.adapter, d.external_id)] = d
 
     async def load(self, conn: AsyncConnection) -> None:
         async with conn.cursor(row_factory=class_row(CachedDevice)) as cur:
             await cur.execute(repo.ACTIVE_DEVICES)
             rows = await cur.fetchall()
-        self._by_identity = {(d.adapter, d.external_id): d for d in rows}
+        index: dict[tuple[str, str], CachedDevice] = {}
+        for d in rows:
+            self._add(index, d)
+        self._by_identity = index
 
     async def resolve(self, conn: AsyncConnection, identities: set[tuple[str, str]]) -> None:
         """Look up identities missing from the cache in the database and add those that exist."""
@@ -48,4 +60,4 @@ class DeviceCache:
         async with conn.cursor(row_factory=class_row(CachedDevice)) as cur:
             await cur.execute(repo.ACTIVE_DEVICES_BY_IDENTITY, (list(adapters), list(ids)))
             for d in await cur.fetchall():
-                self._by_identity[(d.adapter, d.external_id)] = d
+                self._add(self._by_identity, d)

@@ -14,10 +14,11 @@ from devices.registry.schemas import DeviceEventRead, DeviceRead, HomeRead, Resi
 
 T = TypeVar("T")
 
-ACTIVE_DEVICES = "SELECT id, adapter, external_id, kind, home_id FROM devices WHERE status = 'active'"
+ACTIVE_DEVICES = "SELECT id, adapter, external_id, kind, home_id, alias FROM devices WHERE status = 'active'"
 ACTIVE_DEVICES_BY_IDENTITY = """
-SELECT id, adapter, external_id, kind, home_id FROM devices d
-JOIN unnest(%s::text[], %s::text[]) AS want(adapter, external_id) USING (adapter, external_id)
+SELECT DISTINCT d.id, d.adapter, d.external_id, d.kind, d.home_id, d.alias FROM devices d
+JOIN unnest(%s::text[], %s::text[]) AS want(adapter, name)
+  ON d.adapter = want.adapter AND (d.external_id = want.name OR d.alias = want.name)
 WHERE d.status = 'active'
 """
 
@@ -25,7 +26,8 @@ TEAM_COLS = "id, name, created_at"
 HOME_COLS = "id, team_id, label, timezone, created_at"
 RESIDENT_COLS = "r.id, r.home_id, h.team_id, r.display_name, r.created_at, r.archived_at"
 DEVICE_COLS = (
-    "d.id, d.adapter, d.external_id, d.kind, d.home_id, d.room, d.status, d.created_at, d.updated_at, d.replaced_by"
+    "d.id, d.adapter, d.external_id, d.kind, d.home_id, d.room, d.status, d.created_at, d.updated_at, d.replaced_by,"
+    " d.alias"
 )
 
 INSERT_TEAM = f"INSERT INTO teams (name) VALUES (%s) RETURNING {TEAM_COLS}"
@@ -44,7 +46,7 @@ WHERE (%s::bigint IS NULL OR h.team_id = %s) AND r.archived_at IS NULL ORDER BY 
 """
 INSERT_DEVICE = (
     """
-INSERT INTO devices AS d (adapter, external_id, kind, home_id, room) VALUES (%s, %s, %s, %s, %s)
+INSERT INTO devices AS d (adapter, external_id, kind, home_id, room, alias) VALUES (%s, %s, %s, %s, %s, %s)
 RETURNING """
     + DEVICE_COLS
 )
@@ -123,9 +125,15 @@ async def update_resident(conn: AsyncConnection, resident_id: int, changes: dict
 
 
 async def insert_device(
-    conn: AsyncConnection, adapter: str, external_id: str, kind: str, home_id: int | None, room: str | None
+    conn: AsyncConnection,
+    adapter: str,
+    external_id: str,
+    kind: str,
+    home_id: int | None,
+    room: str | None,
+    alias: str | None = None,
 ) -> DeviceRead:
-    return await _one(conn, DeviceRead, INSERT_DEVICE, (adapter, external_id, kind, home_id, room))
+    return await _one(conn, DeviceRead, INSERT_DEVICE, (adapter, external_id, kind, home_id, room, alias))
 
 
 async def get_device(conn: AsyncConnection, device_id: int, team: int | None) -> DeviceRead | None:

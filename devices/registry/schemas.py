@@ -108,6 +108,7 @@ class DeviceRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     replaced_by: int | None = None
+    alias: str | None = None  # another name it goes by, learnt from its gateway (Zigbee friendly name)
 
 
 class DeviceEventRead(BaseModel):

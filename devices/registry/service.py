@@ -116,13 +116,17 @@ def _check_identity(adapter: str, kind: str) -> None:
 
 
 async def register_device(
-    conn: AsyncConnection, data: DeviceCreate, actor: int | None = None, event: str = "registered"
+    conn: AsyncConnection,
+    data: DeviceCreate,
+    actor: int | None = None,
+    event: str = "registered",
+    alias: str | None = None,
 ) -> DeviceRead:
     _check_identity(data.adapter, data.kind)
     async with conn.transaction():
         await get_home(conn, data.home_id, None)
         device = await _guard(
-            lambda: repo.insert_device(conn, data.adapter, data.external_id, data.kind, data.home_id, data.room),
+            lambda: repo.insert_device(conn, data.adapter, data.external_id, data.kind, data.home_id, data.room, alias),
             f"a live device {data.adapter}/{data.external_id}",
         )
         await repo.insert_event(conn, device.id, event, f"home {data.home_id}, room {data.room or '-'}", actor)

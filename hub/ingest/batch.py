@@ -87,23 +87,27 @@ class Batcher:
             if device is None:
                 batch.unresolved.append(Unresolved(topic, payload, received_at, parsed, retain))
                 return
-            self.accept(batch, device, parsed, received_at, retain)
+            refused = self.accept(batch, device, parsed, received_at, retain)
+            if refused:
+                raise BadMessage("metric_not_for_kind", refused)
         except BadMessage as err:
             if parsed is not None and err.external_id is None:
                 err.adapter, err.external_id = parsed.adapter, parsed.external_id
             self.dead_letter(batch, topic, payload, received_at, err)
 
-    def accept(self, batch: Batch, device: CachedDevice, parsed: Parsed, received_at: datetime, retain: bool) -> None:
-        """File a message of a known device. A retained message is replayed on subscribe: not a sign of life."""
+    def accept(self, batch: Batch, device: CachedDevice, parsed: Parsed, received_at: datetime, retain: bool) -> str:
+        """File a message of a known device; returns what is worth a dead letter about it ("" if nothing). A
+        retained message is replayed on subscribe: not a sign of life."""
         if parsed.alive and not retain:
             batch.seen[device.id] = received_at
         if not parsed.readings:
-            return
-        readings = fit_kind(device.kind, parsed, retain)
+            return ""
+        readings, refused = fit_kind(device.kind, parsed, retain)
         device_id = device.id
         batch.rows.extend([(ts, device_id, metric, value) for ts, metric, value in readings])
         if parsed.lock_events and not retain and any(r.metric == "lock_action" for r in readings):
             batch.lock_events.extend((e.ts, device_id, e.action, e.name, e.source, e.user) for e in parsed.lock_events)
+        return refused
 
     def dead_letter(self, batch: Batch, topic: str, payload: bytes, received_at: datetime, err: BadMessage) -> None:
         batch.dead.append(DeadLetter(received_at, topic, payload, err.reason, err.detail, err.adapter, err.external_id))
@@ -130,7 +134,9 @@ class Batcher:
                         "unknown_device", f"no active {p.adapter} device {identity!r} is registered; it is pending",
                         adapter=p.adapter, external_id=identity,
                     )  # fmt: skip
-                self.accept(batch, device, p, item.received_at, item.retained)
+                refused = self.accept(batch, device, p, item.received_at, item.retained)
+                if refused:
+                    raise BadMessage("metric_not_for_kind", refused)
             except BadMessage as err:
                 err.adapter, err.external_id = p.adapter, err.external_id or p.external_id
                 self.dead_letter(batch, item.topic, item.payload, item.received_at, err)

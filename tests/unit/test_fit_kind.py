@@ -17,13 +17,20 @@ def parsed(*metrics: str, lenient: bool = True) -> Parsed:
     return Parsed("zigbee2mqtt" if lenient else "native", "x", [Reading(NOW, m, 1.0) for m in metrics], lenient=lenient)
 
 
-def names(readings: list[Reading]) -> list[str]:
-    return [r.metric for r in readings]
+def names(fitted: tuple[list[Reading], str]) -> list[str]:
+    return [r.metric for r in fitted[0]]
 
 
 def test_gateway_readings_the_kind_does_not_use_are_dropped() -> None:
     # an Aqara contact sensor also reports temperature; a contact device does not use it
     assert names(fit_kind("contact", parsed("door_open", "temperature", "battery"), False)) == ["door_open", "battery"]
+
+
+def test_a_state_the_kind_does_not_use_is_worth_a_dead_letter_a_number_is_not() -> None:
+    readings, refused = fit_kind("climate", parsed("temperature", "smoke"), False)
+    assert [r.metric for r in readings] == ["temperature"]
+    assert "smoke" in refused
+    assert fit_kind("contact", parsed("door_open", "temperature"), False)[1] == ""
 
 
 def test_a_gateway_message_of_which_nothing_fits_is_refused() -> None:

@@ -1,5 +1,5 @@
-"""Periodic jobs: the hourly rollup (plain PostgreSQL), retention. Each run holds an advisory lock, so several
-API processes can each run a scheduler without doing the work twice."""
+"""Periodic jobs: the hourly rollup (plain PostgreSQL), retention, device health checks. Each run holds an advisory
+lock, so several API processes can each run a scheduler without doing the work twice."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from devices.deadletters import repo as dead_repo
+from devices.health import service as health_service
+from devices.pending import repo as pending_repo
+from devices.readings import lock_repo
 from devices.readings import service as readings
 from hub import db
 from hub.settings import Settings
@@ -29,7 +32,8 @@ class Job:
     lock_key: int
 
 
-def jobs(settings: Settings, timescale: bool) -> list[Job]:
+def jobs(settings: Settings, timescale: bool, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[Job]:
+    """The periodic jobs; `clock` is injectable so tests can move time past a supervision interval."""
     days = settings.retention.readings_days
 
     async def rollup(conn: AsyncConnection) -> object:
@@ -40,9 +44,18 @@ def jobs(settings: Settings, timescale: bool) -> list[Job]:
         cutoff = datetime.now(UTC) - timedelta(days=settings.retention.dead_letters_days)
         async with conn.transaction():
             removed_dead = await dead_repo.delete_older_than(conn, cutoff)
-        return {"readings": removed, "dead_letters": removed_dead}
+            removed_pending = await pending_repo.delete_stale(conn, cutoff)
+            removed_locks = await lock_repo.delete_older_than(conn, datetime.now(UTC) - timedelta(days=days))
+        return {"readings": removed, "dead_letters": removed_dead, "pending": removed_pending, "locks": removed_locks}
 
-    return [Job("rollup", 30, rollup, 0x0CA5E01), Job("retention", 3600, retention, 0x0CA5E02)]
+    async def device_health(conn: AsyncConnection) -> object:
+        return await health_service.run_checks(conn, clock())
+
+    return [
+        Job("rollup", 30, rollup, 0x0CA5E01),
+        Job("retention", 3600, retention, 0x0CA5E02),
+        Job("device-health", 60, device_health, 0x0CA5E03),
+    ]
 
 
 async def run_once(pool: AsyncConnectionPool, job: Job) -> object:

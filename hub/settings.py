@@ -51,6 +51,14 @@ class IngestSettings(BaseModel):
     max_pending_batches: int = Field(default=4, ge=1, description="Stop reading from the broker past this backlog.")
 
 
+class AdapterSettings(BaseModel):
+    zigbee2mqtt_base_topic: str = Field(
+        default="zigbee2mqtt",
+        pattern=r"^[^+#]+$",
+        description="Zigbee2MQTT's `mqtt.base_topic`: the hub subscribes to `<base>/#`.",
+    )
+
+
 class APISettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -67,6 +75,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     mqtt: MQTTSettings = MQTTSettings()
     ingest: IngestSettings = IngestSettings()
+    adapters: AdapterSettings = AdapterSettings()
     api: APISettings = APISettings()
     retention: RetentionSettings = RetentionSettings()
     log_level: str = Field(default="INFO")

@@ -12,7 +12,10 @@ from fastapi.responses import JSONResponse
 
 from access import api as access_api
 from core.deps import PoolDep
+from devices.adapters import all_adapters
 from devices.deadletters import api as deadletters_api
+from devices.health import api as device_health_api
+from devices.pending import api as pending_api
 from devices.readings import api as readings_api
 from devices.registry import api as registry_api
 from hub import db, scheduler
@@ -71,6 +74,11 @@ def create_app(settings: Settings, conninfo: str, *, run_scheduler: bool = False
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
     errors.install(app)
-    for router in (health, access_api.router, registry_api.router, readings_api.router, deadletters_api.router):
+    app.state.adapter_factory = lambda: all_adapters(zigbee2mqtt_base_topic=settings.adapters.zigbee2mqtt_base_topic)
+    # Device health and pending devices before the registry: /devices/health and /devices/pending must not be
+    # taken for /devices/{device_id}.
+    routers = (health, access_api.router, device_health_api.router, pending_api.router, registry_api.router,
+               readings_api.router, deadletters_api.router)  # fmt: skip
+    for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     return app

@@ -57,7 +57,7 @@ class Ingestor:
         self.conninfo = conninfo
         ingest = settings.ingest
         self.normaliser = Normaliser(
-            all_adapters(),
+            all_adapters(zigbee2mqtt_base_topic=settings.adapters.zigbee2mqtt_base_topic),
             max_payload_bytes=ingest.max_payload_bytes,
             max_future=timedelta(seconds=ingest.max_future_seconds),
             max_age=timedelta(days=settings.retention.readings_days),

@@ -16,6 +16,7 @@ from access.errors import AccessError
 from access.schemas import Role, UserCreate
 from hub import db, logs, runtime
 from hub.settings import Settings
+from simulator.cli import add_parser as add_simulate_parser
 
 log = logging.getLogger("carehub")
 
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--revoke-old", action="store_true", help="revoke the user's other tokens")
     token.set_defaults(handler=cmd_users_token)
     usub.add_parser("list", help="list users").set_defaults(handler=cmd_users_list)
+    add_simulate_parser(sub)
     return p
 
 

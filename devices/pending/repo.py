@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from psycopg import AsyncConnection
@@ -50,7 +51,7 @@ DELETE_STALE = "DELETE FROM pending_devices WHERE last_seen < %s"
 
 
 def _merge(sightings: Sequence[Sighting]) -> list[Sighting]:
-    """One row per identity (a statement may not upsert one row twice), the latest announcement winning."""
+    """One row per identity (a statement may not upsert one row twice): the latest event, every detail known."""
     merged: dict[tuple[str, str], Sighting] = {}
     for s in sightings:
         a = s.announcement
@@ -58,7 +59,11 @@ def _merge(sightings: Sequence[Sighting]) -> list[Sighting]:
             continue
         key = (a.adapter, a.external_id)
         before = merged.get(key)
-        merged[key] = s if before is None else Sighting(a, max(s.at, before.at), s.messages + before.messages)
+        if before is not None:
+            b = before.announcement
+            a = replace(a, alias=a.alias or b.alias, model=a.model or b.model, vendor=a.vendor or b.vendor)
+            s = Sighting(a, max(s.at, before.at), s.messages + before.messages)
+        merged[key] = s
     return list(merged.values())
 
 

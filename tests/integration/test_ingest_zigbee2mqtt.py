@@ -162,7 +162,12 @@ async def test_bad_input_is_dead_lettered_with_its_reason_and_ingest_carries_on(
     publish(broker.port, fixture(Z, "climate_numbers_as_strings", "living/climate", name))
     await wait_rows(conn, device["id"], 1, "temperature")
     letters = await dead_letters(conn, mqtt_topic)
-    assert sorted(r for r, _ in letters) == ["malformed_json", "metric_not_for_kind", "metric_not_for_kind", "wrong_type"]
+    assert sorted(r for r, _ in letters) == [
+        "malformed_json",
+        "metric_not_for_kind",
+        "metric_not_for_kind",
+        "wrong_type",
+    ]
     assert {e for _, e in letters} == {name}
     # the smoke detector's battery and link quality were stored; its smoke is in the dead letter, not lost
     assert ("battery", 90.0) in await readings(conn, device["id"])

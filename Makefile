@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test-deps demo test lint typecheck fmt bench loadtest clean
+.PHONY: help install install-test-deps demo test lint typecheck fmt bench bench-simulator loadtest clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -43,6 +43,12 @@ fmt: install ## format and auto-fix
 
 bench: install-test-deps ## ingest benchmark: hub vs broker ceiling, 200,000 QoS 1 messages (prints a JSON line last)
 	$(BIN)/python -m bench.ingest
+
+bench-simulator: install-test-deps ## the simulator's own publish rate into Mosquitto, 10,000 homes (JSON line last)
+	$(BIN)/python -m simulator.bench
+
+loadtest: install-test-deps ## 10,000 simulated homes for 10 simulated minutes against a whole hub (JSON line last)
+	$(BIN)/python -m bench.loadtest --homes 10000 --minutes 10 --speed 10
 
 clean: ## remove the virtualenv, caches and the demo's data
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .carehub

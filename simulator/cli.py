@@ -47,6 +47,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--no-announce", action="store_true", help="devices do not announce themselves online at start")
     p.add_argument("--max-seconds", type=float, default=3600, help="stop publishing after this long (default 1 h)")
     p.add_argument("--max-messages", type=int, default=50_000_000, help="stop publishing after this many")
+    p.add_argument(
+        "--replay", help="replay a recording instead: kasteren2008:A, kasteren2010:A|B, ordonez:A|B, casas:<file>"
+    )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(env("CAREHUB_SIM_DATA", "../shared/data")),
+        help="folder of the recordings (default ../shared/data)",
+    )
+    p.add_argument(
+        "--gateway", choices=("native", "zigbee2mqtt"), default="native", help="how a replayed home's devices publish"
+    )
     p.add_argument("--settle-seconds", type=float, default=120, help="wait at most this long for the hub to commit")
     p.set_defaults(handler=handle)
     return p
@@ -67,7 +79,7 @@ def handle(_settings: object, args: argparse.Namespace) -> int:
 
 
 def options(args: argparse.Namespace) -> Any:
-    from simulator.loadtest import Options
+    from simulator.scenario import Options
 
     if not 1 <= args.homes <= 50_000:
         raise SimulatorError("--homes must be between 1 and 50,000")
@@ -82,5 +94,5 @@ def options(args: argparse.Namespace) -> Any:
         start=parse_time(args.start, "Europe/Oslo") if args.start else None, register=args.register,
         api_url=args.api_url, token=args.token, connections=args.connections, announce=not args.no_announce,
         truth_path=args.truth, max_seconds=args.max_seconds, max_messages=args.max_messages,
-        settle_seconds=args.settle_seconds,
+        settle_seconds=args.settle_seconds, replay=args.replay, data_dir=args.data_dir, gateway=args.gateway,
     )  # fmt: skip

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class Report:
+    source: str
     homes: int
     devices: int
     profiles: dict[str, int]
@@ -57,7 +58,7 @@ class Report:
         f = self
         mix = ", ".join(f"{n} {p}" for p, n in sorted(f.profiles.items()))
         lines = [
-            f"CareHub load test: {f.homes:,} homes, {f.devices:,} devices ({mix}), seed {f.seed}",
+            f"CareHub load test, {f.source}: {f.homes:,} homes, {f.devices:,} devices ({mix}), seed {f.seed}",
             f"  simulated {f.sim_minutes:g} min from {f.sim_start} at {f.speed:g}x; registration: {f.registration}",
             f"  sent        {f.messages_sent:>12,} messages in {f.publish_seconds:.1f} s = {f.sent_per_s:,.0f} msg/s"
             f" (max {f.max_lag_seconds:.2f} s behind schedule)",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import subprocess
@@ -24,13 +23,12 @@ from tests.helpers import ingest_process
 ALARMS = {"button_press": 40.0, "smoke": 10.0, "water_leak": 10.0, "device_offline": 10.0, "low_battery": 10.0}
 
 
-def options(broker: servers.Mosquitto, db_url: str, tmp_path: Path, **changes: object) -> Options:
-    base = Options(
+def options(broker: servers.Mosquitto, db_url: str, tmp_path: Path) -> Options:
+    return Options(
         homes=30, minutes=3, speed=60, seed=5, mix=parse_mix("native=1,zigbee2mqtt=1,nuki=1"), inject=ALARMS,
         mqtt_host="127.0.0.1", mqtt_port=broker.port, database_url=db_url, namespace=f"lt{uuid.uuid4().hex[:6]}",
         truth_path=tmp_path / "truth.jsonl", settle_seconds=60, progress_every=0.5,
     )  # fmt: skip
-    return dataclasses.replace(base, **changes)
 
 
 async def test_every_storable_message_is_stored_and_the_truth_file_lists_the_injections(

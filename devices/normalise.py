@@ -38,30 +38,33 @@ class Normaliser:
     def parse(self, topic: str, payload: bytes, received_at: datetime) -> Parsed | None:
         """The message's readings (None if it carries nothing to store); BadMessage if it cannot be stored."""
         adapter = self.adapter_for(topic)
-        if len(payload) > self.max_payload_bytes and len(payload) > adapter.payload_limit(
-            topic, self.max_payload_bytes
-        ):
-            raise BadMessage(
-                "oversize", f"{len(payload)} bytes, limit {adapter.payload_limit(topic, self.max_payload_bytes)}",
-                adapter=adapter.name, external_id=adapter.identify(topic),
-            )  # fmt: skip
+        if len(payload) > self.max_payload_bytes:
+            limit = adapter.payload_limit(topic, self.max_payload_bytes)
+            if len(payload) > limit:
+                raise BadMessage("oversize", f"{len(payload)} bytes, limit {limit}", adapter=adapter.name,
+                                 external_id=adapter.identify(topic))  # fmt: skip
         parsed = adapter.parse(topic, payload, received_at)
-        if parsed is None:
-            return None
-        latest = received_at + self.max_future
-        oldest = received_at - self.max_age
-        for reading in parsed.readings:
-            if reading.ts > latest:
-                raise BadMessage(
-                    "future_timestamp", f"{reading.ts.isoformat()} is more than {self.max_future} ahead",
-                    adapter=parsed.adapter, external_id=parsed.external_id,
-                )  # fmt: skip
-            if reading.ts < oldest:
-                raise BadMessage(
-                    "too_old", f"{reading.ts.isoformat()} is older than the retention of {self.max_age.days} days",
-                    adapter=parsed.adapter, external_id=parsed.external_id,
-                )  # fmt: skip
+        if parsed is not None:
+            self._check_times(parsed, received_at)
         return parsed
+
+    def _check_times(self, parsed: Parsed, received_at: datetime) -> None:
+        checked = received_at  # the receive time needs no check, and a message's readings mostly share one time
+        for reading in parsed.readings:
+            ts = reading.ts
+            if ts is checked:
+                continue
+            checked = ts
+            if ts > received_at + self.max_future:
+                raise BadMessage(
+                    "future_timestamp", f"{ts.isoformat()} is more than {self.max_future} ahead",
+                    adapter=parsed.adapter, external_id=parsed.external_id,
+                )  # fmt: skip
+            if ts < received_at - self.max_age:
+                raise BadMessage(
+                    "too_old", f"{ts.isoformat()} is older than the retention of {self.max_age.days} days",
+                    adapter=parsed.adapter, external_id=parsed.external_id,
+                )  # fmt: skip
 
 
 def fit_kind(kind_name: str, parsed: Parsed, retained: bool) -> tuple[list[Reading], str]:

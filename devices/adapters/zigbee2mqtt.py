@@ -29,7 +29,7 @@ import orjson
 
 from devices.adapters import zigbee2mqtt_fields as fields
 from devices.adapters.base import Announcement, Command, Outgoing, Parsed, Reading
-from devices.adapters.changes import MAX_DEVICES, LastKnown, changed, rose
+from devices.adapters.changes import MAX_DEVICES, LastKnown, rose
 from devices.adapters.native import loads, parse_ts
 from devices.errors import BadCommand, BadMessage
 
@@ -108,13 +108,20 @@ class Zigbee2MQTTAdapter:
         last_seen = doc.get("last_seen")
         ts = received_at if last_seen is None or last_seen == "" else parse_ts(last_seen)
         levels, edges = fields.levels(doc)
-        events, lock_events = fields.action(doc.get("action"), ts, doc)
+        action = doc.get("action")
+        events, lock_events = fields.action(action, ts, doc) if action else ([], ())
         if lock_events:
             fields.drop_lagging_state(levels, lock_events[0].action)
         known = self._known.of(name)
-        readings = [Reading(ts, m, v) for m, v in levels.items() if changed(known, m, v)]
-        readings += [Reading(ts, fields.EDGE_METRICS[k], v) for k, v in edges.items() if rose(known, "~" + k, v)]
-        readings += events
+        readings = []
+        for metric, value in levels.items():
+            if known.get(metric) != value:  # `changes.changed`, inlined: this is the hot path
+                known[metric] = value
+                readings.append(Reading(ts, metric, float(value)))
+        if edges:
+            readings += [Reading(ts, fields.EDGE_METRICS[k], v) for k, v in edges.items() if rose(known, "~" + k, v)]
+        if events:
+            readings += events
         return Parsed(self.name, name, readings, lock_events, alt_id=self._alt(name, doc), lenient=True)
 
     def _action_topic(self, name: str, payload: bytes, received_at: datetime) -> Parsed:

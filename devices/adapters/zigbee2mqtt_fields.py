@@ -19,6 +19,7 @@ from devices.catalogue import (
     LOCK_LOCKED,
     LOCK_NOT_FULLY_LOCKED,
     LOCK_UNLOCKED,
+    METRICS,
 )
 
 NUMBERS = {
@@ -65,23 +66,35 @@ LOCK_ACTIONS = {
 LOCK_STATES = {"locked": LOCK_LOCKED, "unlocked": LOCK_UNLOCKED, "not_fully_locked": LOCK_NOT_FULLY_LOCKED}
 STATE_WORDS = {"LOCK": LOCK_LOCKED, "UNLOCK": LOCK_UNLOCKED}  # `state` of a lock; ON/OFF of a plug is not ours
 
+_BOUNDS = {key: (metric, METRICS[metric].min, METRICS[metric].max) for key, metric in NUMBERS.items()}
+_NUMBER, _FLAG, _EDGE, _WORD = "number", "flag", "edge", "word"
+_WHAT = {
+    **dict.fromkeys(NUMBERS, _NUMBER),
+    **dict.fromkeys(FLAGS, _FLAG),
+    **dict.fromkeys(("test", "sos"), _EDGE),
+    **dict.fromkeys(("lock_state", "state", "fall_status", "status"), _WORD),
+}
+
 
 def levels(doc: dict[str, Any]) -> tuple[dict[str, float], dict[str, float]]:
-    """(states and numbers by metric, edge levels by source) in a state message; nulls are unknown, skipped."""
+    """(states and numbers by metric, edge levels by source) in a state message; nulls are unknown, skipped.
+    Attributes that mean nothing to the catalogue (voltage, last_seen, ...) cost one dictionary lookup."""
     found: dict[str, float] = {}
     edges: dict[str, float] = {}
     for key, raw in doc.items():
-        if raw is None:
+        what = _WHAT.get(key)
+        if what is None or raw is None:
             continue
-        metric = NUMBERS.get(key)
-        if metric is not None:
-            found[metric] = number(metric, raw)
-            continue
-        spec = FLAGS.get(key)
-        if spec is not None:
-            value = flag(spec[0], raw)
-            found[spec[0]] = 1.0 - value if spec[1] else value
-        elif key == "test" or key == "sos":
+        if what is _NUMBER:
+            # Fast path for a plain number in range (NaN fails the comparison); `number` for the rest.
+            metric, lo, hi = _BOUNDS[key]
+            kind = type(raw)
+            found[metric] = raw if (kind is float or kind is int) and lo <= raw <= hi else number(metric, raw)
+        elif what is _FLAG:
+            metric, inverted = FLAGS[key]
+            value = 1.0 if raw is True else 0.0 if raw is False else flag(metric, raw)
+            found[metric] = 1.0 - value if inverted else value
+        elif what is _EDGE:
             edges[key] = flag(EDGE_METRICS[key], raw)
         elif isinstance(raw, str):
             _words(key, raw, found, edges)

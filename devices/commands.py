@@ -1,8 +1,8 @@
 """Commands to devices through their adapters: a device id and a normalised command in, the MQTT message out.
 
-Sending it is the caller's (the digital-keys feature publishes it with its own audit). Nuki asks for QoS 2 on
-`lockAction`; `Outgoing.qos` says so, but `mqttio` publishes at QoS 0 or 1 only, so a sender must either add QoS 2
-to mqttio or publish at QoS 1 (the lock then may, rarely, receive the command twice: lock/unlock are idempotent).
+Sending it is the caller's (the digital-keys feature publishes it with its own audit):
+`await client.publish(out.topic, out.payload, qos=out.qos, retain=out.retain)` with an `mqttio.MQTTClient`,
+which completes QoS 2 (Nuki asks for it on `lockAction`) as well as QoS 1.
 """
 
 from __future__ import annotations

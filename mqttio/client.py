@@ -158,7 +158,8 @@ class MQTTClient(asyncio.Protocol):
     # -- publishing --------------------------------------------------------------------------------------------
 
     async def publish(self, topic: str, payload: bytes, qos: int = 1, retain: bool = False) -> None:
-        """Send a message. At QoS 1 it waits only for room in the broker's receive window, not for the ack."""
+        """Send a message. At QoS 1 or 2 it waits only for room in the broker's receive window, not for the ack;
+        `drain()` waits for those (at QoS 2: PUBREC, our PUBREL, then PUBCOMP)."""
         if qos:
             while len(self._inflight) >= self._window:
                 self._window_free.clear()
@@ -172,7 +173,7 @@ class MQTTClient(asyncio.Protocol):
         self._write(codec.publish(topic, payload, qos=qos, retain=retain, packet_id=pid, version=self.options.version))
 
     async def drain(self) -> None:
-        """Wait until every QoS 1 message sent so far is acknowledged by the broker."""
+        """Wait until every QoS 1 and 2 message sent so far is acknowledged (QoS 2: completed) by the broker."""
         while self._inflight:
             self._window_free.clear()
             await self._wait(self._window_free.wait())
@@ -261,10 +262,15 @@ class MQTTClient(asyncio.Protocol):
         return pos
 
     def _control(self, ptype: int, body: bytes) -> None:
-        if ptype == PacketType.PUBACK:
-            self._inflight.discard(codec.puback_id(body))
-            if len(self._inflight) < self._window:
-                self._window_free.set()
+        if ptype == PacketType.PUBACK or ptype == PacketType.PUBCOMP:
+            self._release(codec.puback_id(body))
+        elif ptype == PacketType.PUBREC:  # QoS 2, step two: release the message unless the broker refused it
+            pid = codec.puback_id(body)
+            if codec.ack_reason(body) >= 0x80:
+                self._release(pid)
+            elif pid in self._inflight:
+                with contextlib.suppress(ConnectionLost):
+                    self._write(codec.pubrel(pid))
         elif ptype == PacketType.CONNACK:
             if not self._connack.done():
                 self._connack.set_result(codec.parse_connack(body, self.options.version))
@@ -280,6 +286,12 @@ class MQTTClient(asyncio.Protocol):
         # PINGRESP and anything else: liveness is already recorded in data_received.
 
     # -- internals -------------------------------------------------------------------------------------------
+
+    def _release(self, packet_id: int) -> None:
+        """A QoS 1 or 2 publish is complete: free its packet id and its place in the broker's window."""
+        self._inflight.discard(packet_id)
+        if len(self._inflight) < self._window:
+            self._window_free.set()
 
     def _allocate_pid(self) -> int:
         for _ in range(65535):

@@ -231,3 +231,13 @@ _PUBACK = struct.Struct("!BBH")
 
 def puback_id(body: bytes) -> int:
     return int.from_bytes(body[:2], "big")
+
+
+def pubrel(packet_id: int) -> bytes:
+    """PUBREL: the publisher's second step of a QoS 2 publish, answering the broker's PUBREC."""
+    return _PUBACK.pack(0x62, 2, packet_id)
+
+
+def ack_reason(body: bytes) -> int:
+    """The reason code of a PUBACK/PUBREC/PUBCOMP (MQTT 5; absent means success, as always in 3.1.1)."""
+    return body[2] if len(body) > 2 else 0

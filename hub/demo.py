@@ -23,17 +23,16 @@ from hub import db, embedded, runtime
 from hub.api.app import create_app
 from hub.ingest.worker import Ingestor
 from hub.settings import Settings
-from simulator import demo_stream
+from simulator import demo as simulated
 
 log = logging.getLogger(__name__)
 
 DEMO_TEAM = "Demo team Bergenhus"
-ROOMS = ("living room", "kitchen", "bedroom", "bathroom", "hallway")
 
 
 @dataclass(frozen=True, slots=True)
 class Seeded:
-    devices: list[tuple[str, str]]  # (external id, kind) of every native demo device
+    devices: list[tuple[str, str]]  # (external id, kind) of every demo device
     tokens: dict[str, str]  # role -> bearer token
 
 
@@ -69,7 +68,7 @@ async def _serve(settings: Settings, conninfo: str, seeded: Seeded, api_port: in
     tasks = [
         asyncio.create_task(ingestor.run(stop), name="demo-ingest"),
         asyncio.create_task(
-            demo_stream.run(settings.mqtt.host, settings.mqtt.port, seeded.devices, stop), name="demo-stream"
+            simulated.run(settings.mqtt.host, settings.mqtt.port, seeded.devices, stop), name="demo-stream"
         ),
     ]
     if seconds:
@@ -97,10 +96,10 @@ async def seed(conn: AsyncConnection, homes: int) -> Seeded:
     cur = await conn.execute("SELECT id FROM teams WHERE name = %s", (DEMO_TEAM,))
     row = await cur.fetchone()
     if row is None:
-        await _seed_registry(conn, homes)
+        await simulated.seed(conn, DEMO_TEAM, homes)
     cur = await conn.execute(
         "SELECT d.external_id, d.kind FROM devices d JOIN homes h ON h.id = d.home_id JOIN teams t ON t.id = h.team_id"
-        " WHERE t.name = %s AND d.adapter = 'native' AND d.status = 'active' ORDER BY d.id",
+        " WHERE t.name = %s AND d.status = 'active' ORDER BY d.id",
         (DEMO_TEAM,),
     )
     devices = [(ext, kind) for ext, kind in await cur.fetchall()]
@@ -108,29 +107,6 @@ async def seed(conn: AsyncConnection, homes: int) -> Seeded:
     team = (await cur.fetchone() or (None,))[0]
     tokens = {role.value: await _token(conn, f"demo-{role.value}", role, team) for role in Role}
     return Seeded(devices, tokens)
-
-
-async def _seed_registry(conn: AsyncConnection, homes: int) -> None:
-    async with conn.transaction():
-        cur = await conn.execute("INSERT INTO teams (name) VALUES (%s) RETURNING id", (DEMO_TEAM,))
-        team = (await cur.fetchone() or (0,))[0]
-        for n in range(1, homes + 1):
-            cur = await conn.execute(
-                "INSERT INTO homes (team_id, label) VALUES (%s, %s) RETURNING id", (team, f"Demo home {n}")
-            )
-            home = (await cur.fetchone() or (0,))[0]
-            await conn.execute(
-                "INSERT INTO residents (home_id, display_name) VALUES (%s, %s)", (home, f"Demo resident {n}")
-            )
-            kit = [(f"motion-{room.replace(' ', '-')}", "motion", room) for room in ROOMS]
-            kit += [("door", "contact", "hallway"), ("bed", "bed_occupancy", "bedroom"),
-                    ("button", "emergency_button", "worn"), ("climate", "climate", "living room"),
-                    ("smoke", "smoke", "hallway")]  # fmt: skip
-            for name, kind, room in kit:
-                await conn.execute(
-                    "INSERT INTO devices (adapter, external_id, kind, home_id, room) VALUES ('native', %s, %s, %s, %s)",
-                    (f"demo-{n}-{name}", kind, home, room),
-                )
 
 
 async def _token(conn: AsyncConnection, name: str, role: Role, team: int | None) -> str:

@@ -57,9 +57,9 @@ async def test_device_announced_by_zigbee2mqtt_is_pending_and_stored_once_claime
     assert (await wait_rows(conn, device["id"], 2, "motion"))[-1] == ("motion", 0.0)
 
 
-async def _pending_with_messages(api: API, external_id: str) -> dict[str, Any] | None:
+async def _pending_with_messages(api: API, external_id: str, n: int = 1) -> dict[str, Any] | None:
     entry = await pending(api, external_id)
-    return entry if entry and entry["messages"] >= 1 else None
+    return entry if entry and entry["messages"] >= n else None
 
 
 async def test_joined_device_and_unknown_native_id_are_pending(
@@ -93,3 +93,19 @@ async def test_claim_errors_are_clear(api: API, ingest: Ingestor, broker: server
     )
     assert r.status_code == 404
     assert await pending(api, stranger) is not None  # a failed claim changes nothing
+
+
+async def test_kept_messages_that_do_not_fit_the_claimed_kind_stay_dead_letters_with_the_new_reason(
+    api: API, ingest: Ingestor, broker: servers.Mosquitto, conn: AsyncConnection
+) -> None:
+    stranger = uid("native")
+    topic = f"carehub/v1/devices/{stranger}/events"
+    mosquitto_pub(broker.port, topic, f'{{"ts": "{now_iso()}", "metric": "humidity", "value": 40}}')
+    mosquitto_pub(broker.port, topic, f'{{"ts": "{now_iso()}", "metric": "motion", "value": true}}')
+    entry = await eventually(lambda: _pending_with_messages(api, stranger, 2))
+    body = {"kind": "motion", "home_id": await make_home(api)}
+    result = await api.ok("POST", f"/devices/pending/{entry['id']}/claim", as_="technician", json=body)
+    assert isinstance(result, dict)
+    assert (result["replayed"], result["still_dead"]) == (1, 1)
+    assert await readings(conn, result["device"]["id"]) == [("motion", 1.0)]
+    assert await dead_letters(conn, topic) == [("metric_not_for_kind", stranger)]

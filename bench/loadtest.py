@@ -4,7 +4,8 @@
 
 Starts PostgreSQL (fsync on, commit timestamps tracked) and Mosquitto on free loopback ports, migrates, starts
 `carehub ingest` worker processes, runs `carehub simulate` against them, stops the workers and prints the
-simulator's report with the workers' CPU time and peak memory; the last line is the figures as JSON.
+simulator's report with the workers' CPU time and peak memory; the last line is the figures as JSON. The ground
+truth and the workers' logs stay in .carehub/loadtest/.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -87,20 +87,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minutes", type=float, default=10)
     ap.add_argument("--speed", type=float, default=10)
     ap.add_argument("--workers", type=int, default=1, help="ingest worker processes (default 1)")
-    ap.add_argument("--truth", type=Path, default=Path(".carehub/loadtest-truth.jsonl"), help="ground truth file")
+    ap.add_argument("--out", type=Path, default=Path(".carehub/loadtest"), help="ground truth and ingest logs")
     ap.add_argument("extra", nargs="*", help="more `carehub simulate` arguments, after --")
     args = ap.parse_args(argv)
-    args.truth.parent.mkdir(parents=True, exist_ok=True)
-    with servers.postgres(("track_commit_timestamp=on",)) as pg, servers.mosquitto() as mq, \
-            tempfile.TemporaryDirectory(prefix="carehub-loadtest-") as tmp:  # fmt: skip
+    args.out.mkdir(parents=True, exist_ok=True)
+    with servers.postgres(("track_commit_timestamp=on",)) as pg, servers.mosquitto() as mq:
         url = pg.url("loadtest")
         with psycopg.connect(pg.admin_url, autocommit=True) as conn:
             conn.execute("CREATE DATABASE loadtest")
         subprocess.run([sys.executable, "-m", "hub", "migrate"], env=env_for(url, mq.port), check=True,
                        capture_output=True)  # fmt: skip
-        workers = start_workers(url, mq.port, args.workers, Path(tmp))
+        workers = start_workers(url, mq.port, args.workers, args.out)
         try:
-            code, figures = simulate(url, mq.port, args, args.truth)
+            code, figures = simulate(url, mq.port, args, args.out / "truth.jsonl")
         finally:
             usage = stop_workers(workers)
     figures.update(usage, ingest_workers=args.workers, timescaledb=pg.timescale, exit_code=code)

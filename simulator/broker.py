@@ -32,6 +32,11 @@ def free_port() -> int:
         return port
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 @contextlib.contextmanager
 def mosquitto() -> Iterator[int]:
     """Start `mosquitto` (from PATH or /usr/sbin) and yield its port; stopped on exit."""
@@ -45,7 +50,7 @@ def mosquitto() -> Iterator[int]:
         proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 10
-            while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+            while not _listening(port):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise TargetRefused("mosquitto did not start")
                 time.sleep(0.05)

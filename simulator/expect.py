@@ -19,14 +19,14 @@ from simulator.formats import Message
 
 class Expectations:
     def __init__(self) -> None:
-        self._adapters: list[Adapter] = all_adapters()
+        self._adapters: dict[str, Adapter] = {a.name: a for a in all_adapters()}
 
     def readings(self, msg: Message) -> list[Reading]:
         """The rows the hub stores for `msg` ([] when it carries nothing new). Where the format has no time of
         its own (Nuki, availability) the hub stamps the arrival time; here that is the message's due time."""
-        adapter = next((a for a in self._adapters if a.owns(msg.topic)), None)
-        if adapter is None:
-            raise SimulatorError(f"no hub adapter owns topic {msg.topic!r}")
+        adapter = self._adapters.get(msg.device.adapter)
+        if adapter is None or not adapter.owns(msg.topic):
+            raise SimulatorError(f"no hub adapter {msg.device.adapter!r} owns topic {msg.topic!r}")
         try:
             parsed = adapter.parse(msg.topic, msg.payload, datetime.fromtimestamp(msg.t / 1000, UTC))
             if parsed is None:

@@ -11,15 +11,17 @@ subscription (EMQX `hash_topic`) avoid the second case.
 
 from __future__ import annotations
 
+from typing import Any
+
 MAX_DEVICES = 200_000  # bound on memory if a publisher invents device names; past it the memory starts afresh
 
 
 class LastKnown:
     def __init__(self, max_devices: int = MAX_DEVICES) -> None:
-        self._by_device: dict[str, dict[str, float]] = {}
+        self._by_device: dict[str, dict[str, Any]] = {}
         self._max = max_devices
 
-    def of(self, device: str) -> dict[str, float]:
+    def of(self, device: str) -> dict[str, Any]:
         """The device's last-known values by key (a metric, or a source field for edges); callers update it."""
         known = self._by_device.get(device)
         if known is None:

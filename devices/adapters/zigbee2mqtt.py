@@ -28,8 +28,8 @@ from typing import Any
 import orjson
 
 from devices.adapters import zigbee2mqtt_fields as fields
-from devices.adapters.base import Announcement, Command, Outgoing, Parsed, Reading
-from devices.adapters.changes import MAX_DEVICES, LastKnown, rose
+from devices.adapters.base import Announcement, Command, LockEvent, Outgoing, Parsed, Reading
+from devices.adapters.changes import MAX_DEVICES, LastKnown, changed, rose
 from devices.adapters.native import loads, parse_ts
 from devices.errors import BadCommand, BadMessage
 
@@ -50,8 +50,11 @@ class Zigbee2MQTTAdapter:
         self.base = base
         self._prefix = base + "/"
         self._cut = len(self._prefix)
-        self._known = LastKnown()
+        self._known = LastKnown()  # by metric, for change detection
+        self._raw = LastKnown()  # by attribute, the raw value last seen: a repeat is skipped before converting
         self._names: dict[str, str] = {}  # friendly name -> IEEE address
+        # A device's state topic -> (friendly name, last-known values, last raw values): the hot path's shortcut.
+        self._routes: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
 
     def topic_filters(self) -> list[str]:
         return [self._prefix + "#"]
@@ -69,6 +72,16 @@ class Zigbee2MQTTAdapter:
         return max(default, DEVICE_LIST_LIMIT) if topic.endswith("/bridge/devices") else default
 
     def parse(self, topic: str, payload: bytes, received_at: datetime) -> Parsed | None:
+        route = self._routes.get(topic)
+        if route is not None:  # a device's state topic, seen before
+            try:
+                return self._state(route, payload, received_at)
+            except BadMessage as err:
+                err.adapter, err.external_id = self.name, route[0]
+                raise
+        return self._parse_new(topic, payload, received_at)
+
+    def _parse_new(self, topic: str, payload: bytes, received_at: datetime) -> Parsed | None:
         rest = topic[self._cut :]
         name = BRIDGE
         try:
@@ -80,7 +93,7 @@ class Zigbee2MQTTAdapter:
             if not name:
                 raise BadMessage("bad_topic", f"expected {self._prefix}<friendly_name>")
             if channel == "state":
-                return self._state(name, payload, received_at)
+                return self._state(self._route(topic, name), payload, received_at)
             if channel == "availability":
                 value = _availability(payload)
                 return Parsed(self.name, name, [Reading(received_at, "availability", value)],
@@ -101,27 +114,28 @@ class Zigbee2MQTTAdapter:
 
     # -- device topics -----------------------------------------------------------------------------------------
 
-    def _state(self, name: str, payload: bytes, received_at: datetime) -> Parsed:
+    def _route(self, topic: str, name: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        if len(self._routes) >= MAX_DEVICES:
+            self._routes.clear()
+        route = self._routes[topic] = (name, self._known.of(name), self._raw.of(name))
+        return route
+
+    def _state(
+        self, route: tuple[str, dict[str, Any], dict[str, Any]], payload: bytes, received_at: datetime
+    ) -> Parsed:
+        name, known, raw_known = route
         doc = loads(payload, self.name, name)
         if not isinstance(doc, dict):
             raise BadMessage("wrong_type", "a Zigbee2MQTT state must be a JSON object")
         last_seen = doc.get("last_seen")
         ts = received_at if last_seen is None or last_seen == "" else parse_ts(last_seen)
-        levels, edges = fields.levels(doc)
-        action = doc.get("action")
-        events, lock_events = fields.action(action, ts, doc) if action else ([], ())
-        if lock_events:
-            fields.drop_lagging_state(levels, lock_events[0].action)
-        known = self._known.of(name)
-        readings = []
-        for metric, value in levels.items():
-            if known.get(metric) != value:  # `changes.changed`, inlined: this is the hot path
-                known[metric] = value
-                readings.append(Reading(ts, metric, float(value)))
-        if edges:
-            readings += [Reading(ts, fields.EDGE_METRICS[k], v) for k, v in edges.items() if rose(known, "~" + k, v)]
-        if events:
-            readings += events
+        readings, updates, special = fields.common(doc, known, raw_known, ts)
+        lock_events: tuple[LockEvent, ...] = ()
+        if special is not None:
+            lock_events = _special(special, doc, ts, known, readings)
+        for key, metric, raw, value in updates:  # only now: a message refused half-way must not change memory
+            raw_known[key] = raw
+            known[metric] = value
         return Parsed(self.name, name, readings, lock_events, alt_id=self._alt(name, doc), lenient=True)
 
     def _action_topic(self, name: str, payload: bytes, received_at: datetime) -> Parsed:
@@ -187,6 +201,22 @@ class Zigbee2MQTTAdapter:
         return Parsed(
             self.name, BRIDGE, [], announced=(Announcement(self.name, ieee, alias, str(event), model, vendor),)
         )
+
+
+def _special(
+    special: dict[str, Any], doc: dict[str, Any], ts: datetime, known: dict[str, float], readings: list[Reading]
+) -> tuple[LockEvent, ...]:
+    """The attributes that need the whole message: a self-test is not smoke, a lock's state lagging its action
+    is stale, levels repeated in every message raise one event per rise. Adds to `readings`."""
+    levels, edges = fields.levels(special)
+    action = special.get("action")
+    events, lock_events = fields.action(action, ts, doc) if action else ([], ())
+    if lock_events:
+        fields.drop_lagging_state(levels, lock_events[0].action)
+    readings += [Reading(ts, m, float(v)) for m, v in levels.items() if changed(known, m, v)]
+    readings += [Reading(ts, fields.EDGE_METRICS[k], v) for k, v in edges.items() if rose(known, "~" + k, v)]
+    readings += events
+    return lock_events
 
 
 def _split(rest: str) -> tuple[str, str]:

@@ -76,9 +76,55 @@ _WHAT = {
 }
 
 
+_SPECIAL = "special"
+# The one-pass fast path takes numbers and plain flags; the rest needs the message as a whole (smoke and its
+# self-test, a lock's state and action, fall status, sos) and goes through `levels`.
+_FAST = {key: _SPECIAL if what not in (_NUMBER, _FLAG) or key == "smoke" else what for key, what in _WHAT.items()}
+_FAST["action"] = _SPECIAL
+
+
+def common(
+    doc: dict[str, Any], known: dict[str, float], raw_known: dict[str, Any], ts: datetime
+) -> tuple[list[Reading], list[tuple[str, str, Any, float]], dict[str, Any] | None]:
+    """One pass over a state message: readings of the numbers and plain flags that changed; what to remember
+    once the whole message is accepted, as (attribute, metric, raw, value); and the attributes that need
+    `levels` (None if none). An attribute repeated exactly as last time (most of them, in Zigbee2MQTT) costs two
+    dictionary lookups; one that means nothing to the catalogue (voltage, last_seen) costs one."""
+    readings: list[Reading] = []
+    updates: list[tuple[str, str, Any, float]] = []
+    special: dict[str, Any] | None = None
+    for key, raw in doc.items():
+        what = _FAST.get(key)
+        if what is None or raw is None:
+            continue
+        if what is _SPECIAL:
+            if special is None:
+                special = {}
+            special[key] = raw
+            continue
+        if raw_known.get(key, _MISSING) == raw:
+            continue
+        if what is _NUMBER:
+            # A plain number in range (NaN fails the comparison) needs no more checking; `number` for the rest.
+            metric, lo, hi = _BOUNDS[key]
+            kind = type(raw)
+            value = raw if (kind is float or kind is int) and lo <= raw <= hi else number(metric, raw)
+        else:
+            metric, inverted = FLAGS[key]
+            value = 1.0 if raw is True else 0.0 if raw is False else flag(metric, raw)
+            if inverted:
+                value = 1.0 - value
+        updates.append((key, metric, raw, value))
+        if known.get(metric) != value:
+            readings.append(Reading(ts, metric, float(value)))
+    return readings, updates, special
+
+
+_MISSING = object()
+
+
 def levels(doc: dict[str, Any]) -> tuple[dict[str, float], dict[str, float]]:
-    """(states and numbers by metric, edge levels by source) in a state message; nulls are unknown, skipped.
-    Attributes that mean nothing to the catalogue (voltage, last_seen, ...) cost one dictionary lookup."""
+    """(states and numbers by metric, edge levels by source) in a state message; nulls are unknown, skipped."""
     found: dict[str, float] = {}
     edges: dict[str, float] = {}
     for key, raw in doc.items():

@@ -270,3 +270,19 @@ def test_lock_and_unlock_commands_go_to_the_set_topic() -> None:
         adapter.command("entrance/lock", Command("unlatch"))
     # the hub's own command comes back on the wildcard subscription and is ignored
     assert adapter.parse(out.topic, out.payload, NOW) is None
+
+
+def test_a_refused_message_changes_nothing_the_adapter_remembers() -> None:
+    d = Device()
+    topic = "zigbee2mqtt/living/climate"
+    with pytest.raises(BadMessage):
+        d.parse(topic, {"temperature": 21.0, "battery": "garbage"})
+    assert d.readings(topic, {"temperature": 21.0, "battery": 90}) == [("battery", 90.0), ("temperature", 21.0)]
+
+
+def test_the_same_value_in_another_form_is_not_a_change() -> None:
+    d = Device()
+    topic = "zigbee2mqtt/living/climate"
+    assert d.readings(topic, {"battery": "97.00", "occupancy": "true"}) == [("battery", 97.0), ("motion", 1.0)]
+    assert d.readings(topic, {"battery": 97, "occupancy": True}) == []
+    assert d.readings(topic, {"battery": 96, "occupancy": True}) == [("battery", 96.0)]

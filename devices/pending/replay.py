@@ -2,9 +2,10 @@
 
 The messages are parsed again, oldest first, by fresh adapters (so change detection sees them in order), at the
 time they were received. Those that still cannot be stored (e.g. a metric the chosen kind does not report) stay
-dead letters under their new reason. A message that arrives in the short moment between the registration's
-commit and ingest reloading its registry cache is checked against the database before it is dead-lettered, so
-it is stored too.
+dead letters under their new reason. A message that arrives after the registration commits is stored even
+before ingest reloads its registry cache (a cache miss is checked against the database before a message is
+dead-lettered); only a message whose batch was being written at the very moment of the claim can still end as
+an `unknown_device` dead letter, and registering again is not needed to see it: it stays listed there.
 """
 
 from __future__ import annotations

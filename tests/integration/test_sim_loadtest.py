@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 import os
 import subprocess
@@ -10,14 +12,18 @@ import time
 import uuid
 from pathlib import Path
 
+import uvicorn
 from psycopg import AsyncConnection
 
+from hub.api.app import create_app
 from hub.ingest.worker import Ingestor
+from hub.settings import Settings
 from simulator import truth
 from simulator.layout import parse_mix
 from simulator.loadtest import run
 from simulator.scenario import Options
 from tests import servers
+from tests.conftest import Tokens
 from tests.helpers import ingest_process
 
 ALARMS = {"button_press": 40.0, "smoke": 10.0, "water_leak": 10.0, "device_offline": 10.0, "low_battery": 10.0}
@@ -101,3 +107,29 @@ def test_load_is_only_ever_sent_to_this_machine(broker: servers.Mosquitto, db_ur
     done = simulate(broker, db_url, tmp_path, "--mqtt-host", "192.0.2.7")
     assert done.returncode == 2
     assert "loopback" in done.stderr
+
+
+async def test_homes_registered_through_the_http_api_are_simulated_without_loss(
+    settings: Settings, ingest: Ingestor, broker: servers.Mosquitto, db_url: str, tokens: Tokens, tmp_path: Path
+) -> None:
+    port = servers.free_port()
+    app = create_app(settings, db_url)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:  # noqa: ASYNC110 (uvicorn offers a flag, not an event)
+            await asyncio.sleep(0.05)
+        opts = dataclasses.replace(
+            options(broker, db_url, tmp_path), homes=3, minutes=2, register="api",
+            api_url=f"http://127.0.0.1:{port}", token=tokens.technician, team="Bergenhus",
+        )  # fmt: skip
+        report = await run(opts)
+    finally:
+        server.should_exit = True
+        await serving
+    assert report.ok, report.text()
+    assert report.registration == "api"
+    assert report.messages_stored == report.messages_storable > 45
+    async with await AsyncConnection.connect(db_url) as conn:
+        cur = await conn.execute("SELECT count(*) FROM homes WHERE label LIKE %s", (opts.namespace + "%",))
+        assert (await cur.fetchone() or [0])[0] == 3

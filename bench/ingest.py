@@ -111,7 +111,8 @@ class Run:
     clock: str = ""
 
 
-def hub_run(url: str, port: int, streams: list[tuple[str, bytes]], total: int, workers: int, logdir: Path) -> Run:
+def hub_run(url: str, port: int, load: payloads.Load, messages: int, workers: int, logdir: Path) -> Run:
+    """Messages per second from the first publish to the last commit, once every expected row is stored."""
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("TRUNCATE readings, dead_letters")
         group = f"bench{uuid.uuid4().hex[:6]}"
@@ -120,9 +121,9 @@ def hub_run(url: str, port: int, streams: list[tuple[str, bytes]], total: int, w
         procs = [_start_ingest(url, port, i, group, log) for i, log in zip(ids, logs, strict=True)]
         try:
             _wait_for(lambda: all(log.exists() and "connected to MQTT" in log.read_text() for log in logs), 30)
-            pubs, t0 = start_publishers(port, streams)
+            pubs, t0 = start_publishers(port, load.streams)
             try:
-                seen_at = _wait_rows(conn, total)
+                seen_at = _wait_rows(conn, load.rows)
             finally:
                 stop_publishers(pubs)
             last_commit, method = _last_commit(conn, seen_at)
@@ -136,7 +137,9 @@ def hub_run(url: str, port: int, streams: list[tuple[str, bytes]], total: int, w
             for i in ids:  # end the sessions, so the broker stops queueing for them in later rounds
                 retire = [sys.executable, "-m", "hub", "ingest", "--retire"]
                 subprocess.run(retire, env=ingest_env(url, port, i, group), check=True, capture_output=True)
-    return Run(rate=stored / (last_commit - t0), peak_mb=peak, rows=stored, clock=method)
+    if stored != load.rows:
+        raise RuntimeError(f"stored {stored} rows, expected {load.rows}")
+    return Run(rate=messages / (last_commit - t0), peak_mb=peak, rows=stored, clock=method)
 
 
 def _start_ingest(url: str, port: int, client_id: str, group: str, log: Path) -> subprocess.Popen[bytes]:
@@ -183,7 +186,7 @@ def main() -> int:
     ap.add_argument("--publishers", type=int, default=4)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument(
-        "--formats", default="native", help="comma-separated payload formats: " + ", ".join(payloads.FORMATS)
+        "--formats", default="native,zigbee2mqtt", help="comma-separated payload formats: " + ", ".join(payloads.FORMATS)
     )
     args = ap.parse_args()
     formats = args.formats.split(",")
@@ -205,8 +208,8 @@ def main() -> int:
             for f in formats:
                 for workers in (1, 2) if f == "native" else (1,):
                     key = f"{f} x{workers}"
-                    results.setdefault(key, []).append(hub_run(url, mq.port, loads[f].streams, args.messages,
-                                                               workers, Path(tmp)))  # fmt: skip
+                    run = hub_run(url, mq.port, loads[f], args.messages, workers, Path(tmp))
+                    results.setdefault(key, []).append(run)
     report(results, args.messages, args.publishers)
     return 0
 

@@ -12,6 +12,7 @@ import psycopg
 class Load:
     streams: list[tuple[str, bytes]]  # (topic, newline-separated payloads) per publisher
     filter: str  # topic filter that sees all of it
+    rows: int  # readings the hub must store for all of it
 
 
 def _register(url: str, adapter: str, ids: list[str], kind: str) -> None:
@@ -37,10 +38,29 @@ def native(url: str, messages: int, publishers: int, start: datetime) -> Load:
         stamps = ((start + timedelta(milliseconds=i)).isoformat() for i in range(per))
         lines = (f'{{"ts":"{ts}","metric":"temperature","value":{15 + (i % 100) / 10}}}' for i, ts in enumerate(stamps))
         streams.append((f"carehub/v1/devices/{ext}/events", "\n".join(lines).encode() + b"\n"))
-    return Load(streams, "carehub/v1/devices/+/events")
+    return Load(streams, "carehub/v1/devices/+/events", rows=per * publishers)
 
 
-FORMATS = {"native": native}
+def zigbee2mqtt(url: str, messages: int, publishers: int, start: datetime) -> Load:
+    """What a Zigbee2MQTT climate sensor publishes (~140 bytes): every attribute repeated in each message, a new
+    temperature each time, `last_seen` on. The adapter reports changes only, so each message is one new row
+    (plus battery, humidity and link quality once per device)."""
+    ids = [f"bench/climate-{p}" for p in range(publishers)]  # friendly names may contain "/"
+    _register(url, "zigbee2mqtt", ids, "climate")
+    streams = []
+    per = messages // publishers
+    for name in ids:
+        stamps = ((start + timedelta(milliseconds=i)).isoformat() for i in range(per))
+        lines = (
+            f'{{"battery":91,"humidity":41.5,"linkquality":132,"temperature":{15 + (i % 100) / 10},'
+            f'"voltage":2995,"last_seen":"{ts}"}}'
+            for i, ts in enumerate(stamps)
+        )
+        streams.append((f"zigbee2mqtt/{name}", "\n".join(lines).encode() + b"\n"))
+    return Load(streams, "zigbee2mqtt/#", rows=per * publishers + 3 * publishers)
+
+
+FORMATS = {"native": native, "zigbee2mqtt": zigbee2mqtt}
 
 
 def build(fmt: str, url: str, messages: int, publishers: int, start: datetime) -> Load:

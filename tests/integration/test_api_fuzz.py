@@ -20,6 +20,11 @@ from tests.servers import free_port
 pytestmark = pytest.mark.slow
 
 
+def start_api(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with open(log, "wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "hub", "api"], env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
 async def test_no_generated_request_gets_a_server_error(db_url: str, api: API, tmp_path: Path) -> None:
     st = shutil.which("st") or str(Path(sys.executable).parent / "st")
     home = await api.ok("POST", "/homes", as_="technician", json={"team_id": api.tokens.team_id, "label": "Flat"})
@@ -33,8 +38,7 @@ async def test_no_generated_request_gets_a_server_error(db_url: str, api: API, t
         "CAREHUB_LOG_LEVEL": "WARNING",
     }
     log = tmp_path / "api.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "hub", "api"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = start_api(env, log)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
 

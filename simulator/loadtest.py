@@ -149,8 +149,9 @@ async def _publish(
             delay = clock.wall(msg.t) - loop.time()
             if delay > 0.002:
                 await asyncio.sleep(delay)
-            elif opts.speed > 0:
-                report.max_lag_seconds = max(report.max_lag_seconds, -delay)
+            elif opts.speed > 0 and -delay > report.max_lag_seconds:
+                report.max_lag_seconds = -delay
+                report.max_lag_at_minute = round((msg.t - clock.sim_start) / MINUTE, 2)
             accounts.add(msg, expect.readings(msg))
             await pub.send(msg)
             if pub.sent >= opts.max_messages or loop.time() > deadline:

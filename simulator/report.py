@@ -21,6 +21,7 @@ class Report:
     messages_sent: int = 0
     publish_seconds: float = 0.0
     max_lag_seconds: float = 0.0
+    max_lag_at_minute: float = 0.0  # simulated minute of the run at which publishing was furthest behind
     messages_storable: int = 0  # carry at least one new reading for the hub
     messages_nothing_new: int = 0  # repeats, transitions, clears: by design nothing to store
     rows_expected: int = 0
@@ -61,7 +62,7 @@ class Report:
             f"CareHub load test, {f.source}: {f.homes:,} homes, {f.devices:,} devices ({mix}), seed {f.seed}",
             f"  simulated {f.sim_minutes:g} min from {f.sim_start} at {f.speed:g}x; registration: {f.registration}",
             f"  sent        {f.messages_sent:>12,} messages in {f.publish_seconds:.1f} s = {f.sent_per_s:,.0f} msg/s"
-            f" (max {f.max_lag_seconds:.2f} s behind schedule)",
+            f" (at most {f.max_lag_seconds:.2f} s behind schedule, at simulated minute {f.max_lag_at_minute:g})",
             f"  storable    {f.messages_storable:>12,} messages with new readings, {f.rows_expected:,} rows;"
             f" {f.messages_nothing_new:,} carried nothing new (repeats, transitions)",
             f"  stored      {f.messages_stored:>12,} messages, {f.rows_stored:,} rows in {f.hub_seconds:.1f} s"

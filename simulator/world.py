@@ -28,7 +28,8 @@ class World:
         self._pending: list[deque[Event]] = [deque() for _ in self.homes]
         self._horizon: list[int] = []
         for i, home in enumerate(self.homes):
-            first = start + int(unit(seed, home.spec.index, 99) * SPAN) + 1
+            # Staggered, but never before the announcements are all out: pending must stay in time order.
+            first = start + max(ANNOUNCE_WITHIN, int(unit(seed, home.spec.index, 99) * SPAN) + 1)
             first_events = home.events(start, first)
             if announce:
                 first_events = sorted(first_events + _announcements(home, start, seed), key=lambda e: e.t)

@@ -100,3 +100,12 @@ def test_motion_follows_the_resident_and_clears_after_the_timeout() -> None:
     assert all(any(0 < t - o <= 90_000 for o in on) for t in off)  # each clear follows a trigger by the timeout
     meals = [s for s in home.segments_between(START, START + DAY) if s.act is Act.MEAL]
     assert all(any(m.start <= t < m.end for t in on) for m in meals if m.start >= START)
+
+
+def test_the_world_gives_each_event_in_the_slice_of_time_it_is_due() -> None:
+    w = World([HomeModel(build_home("t", i, MIX), 2) for i in range(300)], START, 2, announce=True)
+    until = START
+    for _ in range(60):
+        since, until = until, until + 10_000
+        late = [e for e, _ in w.take_events(until) if not since <= e.t < until]
+        assert not late, f"{len(late)} events outside [{since}, {until}), e.g. {late[:2]}"

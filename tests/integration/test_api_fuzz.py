@@ -4,6 +4,7 @@ invalid, out of range, stateful sequences) against `carehub api` on a real datab
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import shutil
 import subprocess
@@ -52,7 +53,8 @@ async def test_no_generated_request_gets_a_server_error(db_url: str, api: API, t
         await eventually(up, timeout=30)
         cmd = [st, "run", f"{base}/openapi.json", "-H", f"Authorization: Bearer {api.tokens.admin}",
                "--checks", "not_a_server_error", "--max-examples", "25", "--seed", "20261122"]  # fmt: skip
-        result = await asyncio.to_thread(subprocess.run, cmd, capture_output=True, text=True, timeout=240)
+        run = functools.partial(subprocess.run, cmd, capture_output=True, text=True, timeout=240, cwd=tmp_path)
+        result = await asyncio.to_thread(run)
         assert result.returncode == 0, result.stdout[-4000:] + log.read_text()[-2000:]
         assert "passed" in result.stdout
     finally:

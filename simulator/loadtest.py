@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-import httpx
 from psycopg import AsyncConnection
 
 from devices.adapters import Reading
@@ -28,7 +27,6 @@ from simulator.formats import Message
 from simulator.layout import NUKI, HomeSpec
 from simulator.publish import Clock, Publisher, require_loopback
 from simulator.readback import Readback, lost_messages
-from simulator.register import HubAPI, register_all
 from simulator.report import Report
 from simulator.scenario import Options, Scenario
 from simulator.seed import Registry, seed
@@ -62,6 +60,10 @@ async def register(opts: Options, conn: AsyncConnection, specs: Sequence[HomeSpe
     if not opts.api_url or not opts.token:
         raise TargetRefused("registration through the API needs --api-url and a token (CAREHUB_SIM_TOKEN)")
     require_loopback(urlsplit(opts.api_url).hostname or "")
+    import httpx  # only this path needs it (a development dependency today)
+
+    from simulator.register import HubAPI, register_all
+
     async with httpx.AsyncClient(base_url=opts.api_url, timeout=30) as client:
         api = HubAPI(client, opts.token)
         return (await register_all(api, await api.team(opts.team), specs))[0]

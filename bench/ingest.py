@@ -90,10 +90,11 @@ def ceiling(port: int, streams: list[tuple[str, bytes]], total: int, topic_filte
             sub.kill()
 
 
-def ingest_env(url: str, port: int, client_id: str, group: str) -> dict[str, str]:
+def ingest_env(url: str, port: int, client_id: str, group: str, *, gateways: bool = True) -> dict[str, str]:
     return {**os.environ, "CAREHUB_DATABASE__URL": url, "CAREHUB_MQTT__HOST": "127.0.0.1",
             "CAREHUB_MQTT__PORT": str(port), "CAREHUB_MQTT__SHARED_GROUP": group,
-            "CAREHUB_INGEST__CLIENT_ID": client_id, "CAREHUB_LOG_JSON": "false"}  # fmt: skip
+            "CAREHUB_INGEST__CLIENT_ID": client_id, "CAREHUB_LOG_JSON": "false",
+            "CAREHUB_INGEST__GATEWAYS": "true" if gateways else "false"}  # fmt: skip
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -118,7 +119,10 @@ def hub_run(url: str, port: int, load: payloads.Load, messages: int, workers: in
         group = f"bench{uuid.uuid4().hex[:6]}"
         ids = [f"bench-ingest-{uuid.uuid4().hex[:6]}" for _ in range(workers)]
         logs = [logdir / f"{i}.log" for i in ids]
-        procs = [_start_ingest(url, port, i, group, log) for i, log in zip(ids, logs, strict=True)]
+        # The first worker owns the gateway topics; the native ones are shared (`CAREHUB_INGEST__GATEWAYS`).
+        procs = [
+            _start_ingest(url, port, i, group, log, n == 0) for n, (i, log) in enumerate(zip(ids, logs, strict=True))
+        ]
         try:
             _wait_for(lambda: all(log.exists() and "connected to MQTT" in log.read_text() for log in logs), 30)
             pubs, t0 = start_publishers(port, load.streams)
@@ -142,11 +146,13 @@ def hub_run(url: str, port: int, load: payloads.Load, messages: int, workers: in
     return Run(rate=messages / (last_commit - t0), peak_mb=peak, rows=stored, clock=method)
 
 
-def _start_ingest(url: str, port: int, client_id: str, group: str, log: Path) -> subprocess.Popen[bytes]:
+def _start_ingest(
+    url: str, port: int, client_id: str, group: str, log: Path, gateways: bool
+) -> subprocess.Popen[bytes]:
     with open(log, "wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "hub", "ingest"],
-            env=ingest_env(url, port, client_id, group),
+            env=ingest_env(url, port, client_id, group, gateways=gateways),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -186,7 +192,9 @@ def main() -> int:
     ap.add_argument("--publishers", type=int, default=4)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument(
-        "--formats", default="native,zigbee2mqtt", help="comma-separated payload formats: " + ", ".join(payloads.FORMATS)
+        "--formats",
+        default="native,zigbee2mqtt",
+        help="comma-separated payload formats: " + ", ".join(payloads.FORMATS),
     )
     args = ap.parse_args()
     formats = args.formats.split(",")

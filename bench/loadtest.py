@@ -26,9 +26,11 @@ import psycopg
 from tests import servers
 
 
-def env_for(url: str, port: int, client_id: str = "") -> dict[str, str]:
+def env_for(url: str, port: int, client_id: str = "", *, gateways: bool = True) -> dict[str, str]:
+    """Settings of one worker; only the first owns the gateway topics (see `CAREHUB_INGEST__GATEWAYS`)."""
     env = {**os.environ, "CAREHUB_DATABASE__URL": url, "CAREHUB_MQTT__HOST": "127.0.0.1",
-           "CAREHUB_MQTT__PORT": str(port), "CAREHUB_LOG_JSON": "false"}  # fmt: skip
+           "CAREHUB_MQTT__PORT": str(port), "CAREHUB_LOG_JSON": "false",
+           "CAREHUB_INGEST__GATEWAYS": "true" if gateways else "false"}  # fmt: skip
     if client_id:
         env["CAREHUB_INGEST__CLIENT_ID"] = client_id
     return env
@@ -40,7 +42,7 @@ def start_workers(url: str, port: int, n: int, logdir: Path) -> list[subprocess.
         log = logdir / f"ingest-{i}.log"
         with log.open("wb") as out:
             cmd = [sys.executable, "-m", "hub", "ingest"]
-            env = env_for(url, port, f"loadtest-{uuid.uuid4().hex[:6]}")
+            env = env_for(url, port, f"loadtest-{uuid.uuid4().hex[:6]}", gateways=i == 0)
             procs.append(subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT))
         logs.append(log)
     deadline = time.monotonic() + 30

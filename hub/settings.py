@@ -49,6 +49,12 @@ class IngestSettings(BaseModel):
     max_payload_bytes: int = Field(default=16384, ge=64)
     max_future_seconds: int = Field(default=300, ge=0, description="Readings further ahead than this are rejected.")
     max_pending_batches: int = Field(default=4, ge=1, description="Stop reading from the broker past this backlog.")
+    gateways: bool = Field(
+        default=True,
+        description="Ingest the gateway formats (Zigbee2MQTT, Nuki), whose adapters remember each device's last "
+        "values. All of a device's messages must reach one worker, so exactly one worker of a deployment sets "
+        "this; it subscribes to them outside the shared group. The other workers share the native topics.",
+    )
 
 
 class AdapterSettings(BaseModel):

@@ -120,6 +120,14 @@ class MQTTClient(asyncio.Protocol):
             raise SubscribeRefused(f"broker refused subscription to {refused} (codes {codes})")
         return codes
 
+    async def unsubscribe(self, filters: list[str], timeout: float = 10.0) -> None:
+        """Remove subscriptions (those that do not exist are no error: a persistent session may hold old ones)."""
+        pid = self._allocate_pid()
+        fut: asyncio.Future[list[int]] = self._loop.create_future()
+        self._subacks[pid] = fut  # UNSUBACK has the same shape as SUBACK
+        self._write(codec.unsubscribe(pid, filters, self.options.version))
+        await asyncio.wait_for(self._wait(fut), timeout)
+
     async def disconnect(self) -> None:
         if self._transport is not None and not self._transport.is_closing():
             self._write(codec.DISCONNECT)
@@ -274,7 +282,7 @@ class MQTTClient(asyncio.Protocol):
         elif ptype == PacketType.CONNACK:
             if not self._connack.done():
                 self._connack.set_result(codec.parse_connack(body, self.options.version))
-        elif ptype == PacketType.SUBACK:
+        elif ptype in (PacketType.SUBACK, PacketType.UNSUBACK):
             pid, codes = codec.parse_suback(body, self.options.version)
             fut = self._subacks.pop(pid, None)
             if fut is not None and not fut.done():

@@ -203,6 +203,15 @@ def subscribe(packet_id: int, filters: list[tuple[str, int]], version: int) -> b
     return _packet(0x82, body)
 
 
+def unsubscribe(packet_id: int, filters: list[str], version: int) -> bytes:
+    body = struct.pack("!H", packet_id)
+    if version == MQTT_5:
+        body += b"\x00"
+    for topic in filters:
+        body += mqtt_str(topic)
+    return _packet(0xA2, body)
+
+
 def parse_suback(body: bytes, version: int) -> tuple[int, list[int]]:
     (packet_id,) = struct.unpack_from("!H", body, 0)
     pos = 2

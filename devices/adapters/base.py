@@ -73,6 +73,10 @@ class Adapter(Protocol):
     # True where the device (or its gateway) holds its own MQTT session with a last will, so silence is normal and
     # the last will is the offline signal (Nuki). False: silence longer than the kind's supervision is offline.
     session_liveness: bool
+    # True where the adapter remembers each device's last-known values to report changes, not repeats
+    # (gateways repeat every attribute). Then every message of a device must reach the same ingest worker: a
+    # worker that missed the message in between would take a real change back for a repeat and drop it.
+    remembers: bool
 
     def topic_filters(self) -> list[str]:
         """MQTT topic filters the hub subscribes to for this gateway format."""

@@ -2,11 +2,12 @@
 
 Zigbee2MQTT repeats every attribute it knows in each message (a battery report carries the old occupancy) and
 Nuki republishes its retained state; only a value that differs from the last one seen is a new reading. The
-memory is per process: after a restart, or where several ingest workers share a subscription and a device's
-messages reach different workers, a repeat can be reported once more. For states and numbers that stores the
-same value at a new time, which is harmless; for an event derived from a level (`sos`, `test`, `fall_status`)
-it reports the event again, erring on the side of an alarm. Brokers that route a topic to one member of a shared
-subscription (EMQX `hash_topic`) avoid the second case.
+memory is per process, so every message of a device must reach the same process: the hub gives the gateway
+topics to one ingest worker (`CAREHUB_INGEST__GATEWAYS`) and shares only the native topics. (Handed out in turn
+to two workers, a flip back would look like a repeat to the worker that missed the flip, and be lost.) After a
+restart the memory is empty: the first value of each attribute is stored again, which is harmless for states
+and numbers; for an event derived from a level (`sos`, `test`, `fall_status`) it reports the event again,
+erring on the side of an alarm.
 """
 
 from __future__ import annotations

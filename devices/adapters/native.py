@@ -43,6 +43,7 @@ def parse_ts(raw: object) -> datetime:
 class NativeAdapter:
     name = "native"
     session_liveness = False
+    remembers = False  # every native message says what happened; nothing to compare with
 
     def topic_filters(self) -> list[str]:
         return [PREFIX + "+/events", PREFIX + "+/status"]

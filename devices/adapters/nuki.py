@@ -46,6 +46,7 @@ COMMANDS = {"unlock": b"1", "lock": b"2"}
 class NukiAdapter:
     name = "nuki"
     session_liveness = True
+    remembers = True
 
     def __init__(self) -> None:
         self._known = LastKnown()

@@ -42,6 +42,7 @@ COMMANDS = {"lock": "LOCK", "unlock": "UNLOCK"}
 class Zigbee2MQTTAdapter:
     name = "zigbee2mqtt"
     session_liveness = False
+    remembers = True
 
     def __init__(self, base_topic: str = "zigbee2mqtt") -> None:
         base = base_topic.strip("/")

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 RETRY_MAX_SECONDS = 10.0
 STATS_EVERY_SECONDS = 10.0
+CACHE_RELOAD_SECONDS = 5.0
 
 
 async def retire_session(settings: Settings) -> None:
@@ -72,6 +73,7 @@ class Ingestor:
         self.generation = 0
         self.paused = False
         self.reload_cache = False
+        self.cache_loaded_at = 0.0
         self.rows_committed = 0
         self.messages_committed = 0
         self.batches_committed = 0
@@ -164,6 +166,9 @@ class Ingestor:
         )  # fmt: skip
         ack = await client.connect()
         await client.subscribe([(f, 1) for f in self._filters()])
+        stale = self._stale_filters()
+        if stale and ack.session_present:
+            await client.unsubscribe(stale)
         self.client = client
         self.paused = False
         log.info("ingest: connected to MQTT %s:%s as %s (session present: %s)", m.host, m.port, i.client_id,
@@ -171,11 +176,31 @@ class Ingestor:
         return client
 
     def _filters(self) -> list[str]:
+        """Native topics through the shared group, so workers split them. Gateway topics only on the one worker
+        that owns them (`ingest.gateways`), never shared: Mosquitto hands a shared group's messages out in turn,
+        and an adapter that reports changes must see every message of its devices."""
         group = self.settings.mqtt.shared_group
-        filters = self.normaliser.topic_filters()
-        if group and self.settings.mqtt.version == MQTT_5:
-            return [f"$share/{group}/{f}" for f in filters]
+        shared = bool(group) and self.settings.mqtt.version == MQTT_5
+        filters = []
+        for adapter in self.normaliser.adapters:
+            if adapter.remembers:
+                if self.settings.ingest.gateways:
+                    filters += adapter.topic_filters()
+            else:
+                filters += [f"$share/{group}/{f}" if shared else f for f in adapter.topic_filters()]
         return filters
+
+    def _stale_filters(self) -> list[str]:
+        """Subscriptions a persistent session may still hold from an earlier configuration and must not: gateway
+        topics through a shared group (always), and plain gateway topics on a worker that does not own them."""
+        group = self.settings.mqtt.shared_group or "carehub"
+        stale = []
+        for adapter in self.normaliser.adapters:
+            if adapter.remembers:
+                stale += [f"$share/{group}/{f}" for f in adapter.topic_filters()]
+                if not self.settings.ingest.gateways:
+                    stale += adapter.topic_filters()
+        return stale
 
     async def _write_loop(self, conn: AsyncConnection) -> None:
         while True:
@@ -202,8 +227,11 @@ class Ingestor:
             try:
                 if conn.closed:
                     conn = await self._connect_db()
-                if self.reload_cache:
+                # At most one full reload per interval: registering 150,000 devices fires a NOTIFY per statement,
+                # and a reload per batch stalled ingest. Devices added meanwhile are found by `cache.resolve`.
+                if self.reload_cache and time.monotonic() - self.cache_loaded_at >= CACHE_RELOAD_SECONDS:
                     self.reload_cache = False
+                    self.cache_loaded_at = time.monotonic()
                     await self.cache.load(conn)
                 self.rows_committed += await store(conn, batch, self.batcher)
                 if failing:

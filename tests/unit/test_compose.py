@@ -46,6 +46,8 @@ def test_compose_runs_timescaledb_mosquitto_ingest_and_api() -> None:
     assert len(workers) >= 2
     ids = {w["environment"]["CAREHUB_INGEST__CLIENT_ID"] for w in workers}
     assert len(ids) == len(workers), "two workers with one client id would take each other's session over"
+    owners = [w for w in workers if w["environment"].get("CAREHUB_INGEST__GATEWAYS", "true") == "true"]
+    assert len(owners) == 1, "exactly one worker must own the gateway topics"
     assert services["api"]["command"] == ["api"]
 
 

@@ -45,7 +45,7 @@ bench: install-test-deps ## ingest benchmark: hub vs broker ceiling, 200,000 QoS
 	$(BIN)/python -m bench.ingest
 
 bench-simulator: install-test-deps ## the simulator's own publish rate into Mosquitto, 10,000 homes (JSON line last)
-	$(BIN)/python -m simulator.bench
+	$(BIN)/python -m bench.simulator
 
 loadtest: install-test-deps ## 10,000 simulated homes for 10 simulated minutes against a whole hub (JSON line last)
 	$(BIN)/python -m bench.loadtest --homes 10000 --minutes 10 --speed 10

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from simulator import bench
+from bench import simulator as bench
 
 
 def test_the_publish_benchmark_prints_figures_then_the_same_as_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,6 +1,6 @@
 """How fast the simulator publishes into Mosquitto from one process (QoS 1, every PUBACK awaited).
 
-    python -m simulator.bench [--homes 10000] [--messages 300000] [--connections 4] [--port P]
+    python -m bench.simulator [--homes 10000] [--messages 300000] [--connections 4] [--port P]
 
 Three figures, each on the same broker (a throwaway Mosquitto unless --port names one on 127.0.0.1):
 - generate: simulated homes' messages made per second of CPU (behaviour model and gateway formats);
@@ -19,13 +19,13 @@ import sys
 import time
 import uuid
 
-from simulator.broker import mosquitto
 from simulator.formats import Message
 from simulator.home import HomeModel
 from simulator.layout import build_home, parse_mix
 from simulator.publish import Publisher
 from simulator.timebase import MINUTE, parse_time
 from simulator.world import World
+from tests.servers import mosquitto
 
 START = parse_time("2026-11-16T07:00:00", "Europe/Oslo")
 STEP = 5 * MINUTE
@@ -104,15 +104,15 @@ def run(args: argparse.Namespace, port: int) -> dict[str, float | int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m simulator.bench", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m bench.simulator", description=__doc__.split("\n\n")[0])
     p.add_argument("--homes", type=int, default=10_000)
     p.add_argument("--messages", type=int, default=300_000)
     p.add_argument("--connections", type=int, default=4)
     p.add_argument("--port", type=int, default=None, help="a broker on 127.0.0.1 (default: start a throwaway one)")
     args = p.parse_args(argv)
     if args.port is None:
-        with mosquitto() as port:
-            figures = run(args, port)
+        with mosquitto() as broker:
+            figures = run(args, broker.port)
     else:
         figures = run(args, args.port)
     print(f"simulator publish benchmark: {figures['homes']} homes, {figures['messages']} messages "

@@ -37,3 +37,5 @@ def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
 
 AnyUser = Annotated[Principal, Depends(current_principal)]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+Technician = Annotated[Principal, Depends(require(Role.TECHNICIAN, Role.ADMIN))]
+"""Technicians (and admins): devices, their health, pending devices and dead letters."""

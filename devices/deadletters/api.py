@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from access.deps import require
-from access.schemas import Principal, Role
+from access.deps import Technician
 from core.deps import ConnDep
 from core.pagination import Limit, Offset
 from devices.deadletters import repo
 from devices.deadletters.schemas import DeadLetterPage
 
 router = APIRouter(tags=["devices"])
-
-Technician = Annotated[Principal, Depends(require(Role.TECHNICIAN, Role.ADMIN))]
 
 
 @router.get("/dead-letters")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from access.deps import require
-from access.schemas import Principal, Role
+from access.deps import Technician
 from core.deps import ConnDep
 from core.pagination import Id, Limit, Offset
 from devices.health import service
@@ -21,8 +20,6 @@ from devices.health.schemas import (
 )
 
 router = APIRouter(tags=["device health"])
-
-Technician = Annotated[Principal, Depends(require(Role.TECHNICIAN, Role.ADMIN))]
 
 
 @router.get("/devices/health")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 
-from access.deps import require
-from access.schemas import Principal, Role
+from access.deps import Technician
 from core.deps import ConnDep
 from core.pagination import Id, Limit, Offset
 from devices.adapters.deps import AdaptersDep
@@ -16,13 +15,11 @@ from devices.pending.schemas import ClaimRequest, ClaimResult, PendingPage
 
 router = APIRouter(tags=["devices"])
 
-Installer = Annotated[Principal, Depends(require(Role.TECHNICIAN, Role.ADMIN))]
-
 
 @router.get("/devices/pending")
 async def pending_devices(
     conn: ConnDep,
-    _: Installer,
+    _: Technician,
     adapter: Annotated[str | None, Query(max_length=50)] = None,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -33,7 +30,7 @@ async def pending_devices(
 
 @router.post("/devices/pending/{pending_id}/claim", status_code=status.HTTP_201_CREATED)
 async def claim(
-    conn: ConnDep, who: Installer, adapters: AdaptersDep, pending_id: Id, body: ClaimRequest
+    conn: ConnDep, who: Technician, adapters: AdaptersDep, pending_id: Id, body: ClaimRequest
 ) -> ClaimResult:
     """Make a pending device active in a home and room; the messages it sent while pending are replayed."""
     return await service.claim(conn, pending_id, body, adapters, who.user_id)

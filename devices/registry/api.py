@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from access.deps import Admin, AnyUser, require
+from access.deps import Admin, AnyUser, Technician, require
 from access.schemas import Principal, Role
 from access.service import audit
 from core.deps import ConnDep
@@ -35,7 +35,6 @@ from devices.registry.schemas import (
 
 router = APIRouter()
 
-Installer = Annotated[Principal, Depends(require(Role.TECHNICIAN, Role.ADMIN))]
 HomeViewer = Annotated[Principal, Depends(require(Role.OPERATOR, Role.TECHNICIAN, Role.HOMECARE, Role.ADMIN))]
 ResidentViewer = Annotated[Principal, Depends(require(Role.OPERATOR, Role.HOMECARE, Role.ADMIN))]
 ResidentEditor = Annotated[Principal, Depends(require(Role.HOMECARE, Role.ADMIN))]
@@ -68,7 +67,7 @@ async def list_homes(conn: ConnDep, who: HomeViewer, limit: Limit = 100, offset:
 
 
 @router.post("/homes", status_code=status.HTTP_201_CREATED, tags=["registry"])
-async def create_home(conn: ConnDep, _: Installer, body: HomeCreate) -> HomeRead:
+async def create_home(conn: ConnDep, _: Technician, body: HomeCreate) -> HomeRead:
     return await service.create_home(conn, body)
 
 
@@ -78,7 +77,7 @@ async def get_home(conn: ConnDep, who: HomeViewer, home_id: Id) -> HomeRead:
 
 
 @router.patch("/homes/{home_id}", tags=["registry"])
-async def update_home(conn: ConnDep, _: Installer, home_id: Id, body: HomeUpdate) -> HomeRead:
+async def update_home(conn: ConnDep, _: Technician, home_id: Id, body: HomeUpdate) -> HomeRead:
     return await service.update_home(conn, home_id, body)
 
 
@@ -129,7 +128,7 @@ async def list_devices(
 
 
 @router.post("/devices", status_code=status.HTTP_201_CREATED, tags=["devices"])
-async def register_device(conn: ConnDep, who: Installer, adapters: AdaptersDep, body: DeviceCreate) -> DeviceRead:
+async def register_device(conn: ConnDep, who: Technician, adapters: AdaptersDep, body: DeviceCreate) -> DeviceRead:
     """Register a device; if it was pending (announced, or sent messages while unknown), its kept messages are
     replayed into readings."""
     return (await onboarding.register(conn, body, adapters, who.user_id)).device
@@ -141,18 +140,18 @@ async def get_device(conn: ConnDep, who: HomeViewer, device_id: Id) -> DeviceRea
 
 
 @router.patch("/devices/{device_id}", tags=["devices"])
-async def move_device(conn: ConnDep, who: Installer, device_id: Id, body: DeviceUpdate) -> DeviceRead:
+async def move_device(conn: ConnDep, who: Technician, device_id: Id, body: DeviceUpdate) -> DeviceRead:
     return await service.move_device(conn, device_id, body, who.user_id)
 
 
 @router.delete("/devices/{device_id}", tags=["devices"])
-async def retire_device(conn: ConnDep, who: Installer, device_id: Id) -> DeviceRead:
+async def retire_device(conn: ConnDep, who: Technician, device_id: Id) -> DeviceRead:
     return await service.retire_device(conn, device_id, who.user_id)
 
 
 @router.post("/devices/{device_id}/replace", status_code=status.HTTP_201_CREATED, tags=["devices"])
 async def replace_device(
-    conn: ConnDep, who: Installer, adapters: AdaptersDep, device_id: Id, body: DeviceReplace
+    conn: ConnDep, who: Technician, adapters: AdaptersDep, device_id: Id, body: DeviceReplace
 ) -> ClaimResult:
     """Retire the device and register its successor in the same home and room. The successor inherits the
     history: its readings include those of the devices it replaced."""
